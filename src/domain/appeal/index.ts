@@ -1,0 +1,3 @@
+export * from './types.ts';
+export * from './events.ts';
+export * from './machine.ts';

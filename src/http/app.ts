@@ -1,0 +1,92 @@
+// The HTTP adapter: Fastify with zod schemas (published as OpenAPI at /api/docs), one error shape,
+// sessions, security headers, the REST API under /api/v1 and the web app's static files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Services } from '../services/index.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { appealRoutes } from './routes/appeals/index.ts';
+import { auditRoutes } from './routes/audit/index.ts';
+import { authRoutes } from './routes/auth/index.ts';
+import { calendarRoutes } from './routes/calendar/index.ts';
+import { categoryRoutes } from './routes/categories/index.ts';
+import { healthRoutes } from './routes/health/index.ts';
+import { regionRoutes } from './routes/regions/index.ts';
+import { taskRoutes } from './routes/tasks/index.ts';
+import { trackRoutes } from './routes/track/index.ts';
+import { unitRoutes } from './routes/units/index.ts';
+import { userRoutes } from './routes/users/index.ts';
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export interface AppOptions {
+  /** Serve the built web app from web/dist when it exists (default true). */
+  serveWeb?: boolean;
+  logger?: boolean;
+}
+
+export async function buildApp(s: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (opts.logger === false ? undefined : s.ctx.log) as FastifyBaseLogger | undefined,
+    bodyLimit: s.ctx.config.BODY_LIMIT_BYTES,
+    trustProxy: 'loopback',
+    disableRequestLogging: s.ctx.config.LOG_LEVEL !== 'debug' && s.ctx.config.LOG_LEVEL !== 'trace',
+    ajv: { customOptions: { allErrors: false } },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Ant Design and ECharts set inline styles.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  registerAuth(app, s);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'MinBiao 民标 API', version: '1.0.0', description: '民标:以民意为导向的政法业绩评价平台 — REST API. Errors: { error: { code, message (zh), messageEn } }.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'mb_session' } } },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+
+  for (const routes of [healthRoutes, authRoutes, unitRoutes, userRoutes, categoryRoutes, regionRoutes, calendarRoutes, appealRoutes, trackRoutes, taskRoutes, auditRoutes]) {
+    await app.register(routes(s));
+  }
+
+  if (opts.serveWeb !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+    // Client-side routes: any non-API GET falls back to the app shell.
+    app.get('/*', { schema: { hide: true } }, (req, reply) => {
+      if (req.url.startsWith('/api/') || req.url.startsWith('/open311/')) {
+        return reply.status(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: '接口不存在', messageEn: 'No such endpoint' } });
+      }
+      return reply.type('text/html').sendFile('index.html');
+    });
+  }
+  return app;
+}
+

@@ -1,0 +1,213 @@
+// The scheduler: marks overdue appeals and escalates them (督办) to the unit above, creates 回访 tasks
+// when the handling deadline passes, and opens rectification tasks for bad ratings.
+// Every job is a scan of state ("what should have happened by now and has not"), not a timer per
+// appeal, so after downtime the next run catches up on everything it missed.
+// Only one process runs it at a time: a lease row in the database, renewed each tick.
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { addWorkingDays } from '../domain/calendar/index.ts';
+import { newId } from '../lib/ids.ts';
+import { repos } from '../store/repositories/index.ts';
+import type { Services } from '../services/index.ts';
+import type { SystemPrincipal } from '../services/principal.ts';
+
+const BATCH = 200;
+
+export interface TickReport {
+  ranAt: number;
+  leader: boolean;
+  responseOverdue: number;
+  handleOverdue: number;
+  callbacks: number;
+  rectifications: number;
+  errors: number;
+}
+
+export class Scheduler {
+  readonly holder = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<TickReport> | null = null;
+  lastReport: TickReport | null = null;
+
+  constructor(private readonly s: Services) {}
+
+  start(intervalMs: number): void {
+    const loop = async () => {
+      try {
+        await this.tick();
+      } catch (e) {
+        this.s.ctx.log.error({ err: e }, 'scheduler tick failed');
+      }
+      if (this.timer !== null) this.timer = setTimeout(loop, intervalMs);
+    };
+    this.timer = setTimeout(loop, 1000);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+    await repos.leases.release(this.s.ctx.db, 'scheduler', this.holder).catch(() => undefined);
+  }
+
+  /** One pass of every job. Safe to call from tests with an injected clock. */
+  tick(): Promise<TickReport> {
+    this.running ??= this.runOnce().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async runOnce(): Promise<TickReport> {
+    const ctx = this.s.ctx;
+    const now = ctx.now();
+    const ttl = Math.max(3 * ctx.config.SCHEDULER_INTERVAL_SECONDS * 1000, 30_000);
+    const report: TickReport = { ranAt: now, leader: false, responseOverdue: 0, handleOverdue: 0, callbacks: 0, rectifications: 0, errors: 0 };
+    if (!(await repos.leases.acquire(ctx.db, 'scheduler', this.holder, Date.now(), ttl))) {
+      this.lastReport = report;
+      return report;
+    }
+    report.leader = true;
+    const sys = (job: string): SystemPrincipal => ({ kind: 'system', job });
+    const guard = async (fn: () => Promise<boolean>): Promise<boolean> => {
+      try {
+        return await fn();
+      } catch (e) {
+        // One appeal that cannot be processed (a concurrent change) must not stop the others.
+        report.errors++;
+        ctx.log.warn({ err: e }, 'scheduler item failed');
+        return false;
+      }
+    };
+
+    // 1. Response deadline passed without a first contact.
+    for (;;) {
+      const rows = await ctx.db
+        .selectFrom('appeals')
+        .select(['id', 'response_due_at'])
+        .where('status', 'in', ['submitted', 'returned', 'dispatched', 'accepted'])
+        .where('response_due_at', '<', now)
+        .where('response_overdue', '=', 0)
+        .where('first_contact_at', 'is', null)
+        .orderBy('response_due_at')
+        .limit(BATCH)
+        .execute();
+      for (const r of rows) {
+        if (await guard(async () => (await this.s.writer.apply(sys('overdue'), r.id, () => ({ action: 'mark_overdue', payload: { kind: 'response', dueAt: r.response_due_at } })), true))) {
+          report.responseOverdue++;
+        }
+      }
+      if (rows.length < BATCH || report.errors > 50) break;
+    }
+
+    // 2. Handling deadline passed: mark overdue and escalate to the unit above (督办).
+    for (;;) {
+      const rows = await ctx.db
+        .selectFrom('appeals')
+        .select(['id', 'handle_due_at', 'unit_id', 'intake_unit_id'])
+        .where('status', 'in', ['submitted', 'returned', 'dispatched', 'accepted', 'contacted'])
+        .where('handle_due_at', '<', now)
+        .where('handle_overdue', '=', 0)
+        .orderBy('handle_due_at')
+        .limit(BATCH)
+        .execute();
+      for (const r of rows) {
+        const ok = await guard(async () => {
+          await this.s.writer.apply(sys('overdue'), r.id, () => ({ action: 'mark_overdue', payload: { kind: 'handle', dueAt: r.handle_due_at } }));
+          const above = r.unit_id ? await this.s.org.parentOf(r.unit_id) : await this.s.org.parentOf(r.intake_unit_id);
+          await this.s.writer.apply(sys('escalate'), r.id, () => ({
+            action: 'supervise',
+            payload: { note: `超过办理期限,系统自动提级督办${above ? `(${above.name})` : ''}`, byUnitId: above?.id ?? null, automatic: true },
+          }));
+          return true;
+        });
+        if (ok) report.handleOverdue++;
+      }
+      if (rows.length < BATCH || report.errors > 50) break;
+    }
+
+    // 3. 回访: replied appeals whose handling deadline has passed without the citizen's rating.
+    const cal = await this.s.calendar.calendar();
+    for (;;) {
+      const rows = await ctx.db
+        .selectFrom('appeals')
+        .leftJoin('tasks', (j) => j.onRef('tasks.appeal_id', '=', 'appeals.id').onRef('tasks.round', '=', 'appeals.round').on('tasks.kind', '=', 'callback'))
+        .select(['appeals.id', 'appeals.round', 'appeals.region_code', 'appeals.intake_unit_id'])
+        .where('appeals.status', '=', 'replied')
+        .where('appeals.handle_due_at', '<', now)
+        .where('tasks.id', 'is', null)
+        .limit(BATCH)
+        .execute();
+      for (const r of rows) {
+        const ok = await guard(async () => {
+          const taskId = newId(now);
+          const dueAt = addWorkingDays(now, 1, cal);
+          await this.s.writer.apply(sys('callback'), r.id, () => ({ action: 'schedule_callback', payload: { taskId, dueAt } }), {
+            after: async (trx) => {
+              await repos.tasks.insertOnce(trx, {
+                id: taskId,
+                kind: 'callback',
+                appeal_id: r.id,
+                region_code: r.region_code,
+                unit_id: r.intake_unit_id,
+                round: r.round,
+                status: 'open',
+                created_at: now,
+                due_at: dueAt,
+                done_at: null,
+                done_by: null,
+                result: null,
+              });
+            },
+          });
+          return true;
+        });
+        if (ok) report.callbacks++;
+      }
+      if (rows.length < BATCH || report.errors > 50) break;
+    }
+
+    // 4. Rectification (整改) for the bottom two faces: contact within 1 working day, fix within 15.
+    for (;;) {
+      const rows = await ctx.db
+        .selectFrom('ratings')
+        .leftJoin('tasks', (j) => j.onRef('tasks.appeal_id', '=', 'ratings.appeal_id').onRef('tasks.round', '=', 'ratings.round').on('tasks.kind', '=', 'rectification'))
+        .select(['ratings.appeal_id', 'ratings.round', 'ratings.region_code', 'ratings.unit_id', 'ratings.rated_at', 'ratings.level'])
+        .where('ratings.level', '<=', 2)
+        .where('tasks.id', 'is', null)
+        .limit(BATCH)
+        .execute();
+      for (const r of rows) {
+        const ok = await guard(async () => {
+          await ctx.db.transaction().execute(async (trx) => {
+            const id = newId(now);
+            const inserted = await repos.tasks.insertOnce(trx, {
+              id,
+              kind: 'rectification',
+              appeal_id: r.appeal_id,
+              region_code: r.region_code,
+              unit_id: r.unit_id,
+              round: r.round,
+              status: 'open',
+              created_at: now,
+              due_at: addWorkingDays(r.rated_at, 15, cal),
+              done_at: null,
+              done_by: null,
+              result: JSON.stringify({ contactDueAt: addWorkingDays(r.rated_at, 1, cal), level: r.level }),
+            });
+            if (inserted) {
+              await this.s.audit.record(sys('rectification'), { action: 'task.rectification.open', objectType: 'appeal', objectId: r.appeal_id, outcome: 'success', details: { taskId: id, round: r.round } }, trx);
+            }
+          });
+          return true;
+        });
+        if (ok) report.rectifications++;
+      }
+      if (rows.length < BATCH || report.errors > 50) break;
+    }
+
+    this.lastReport = report;
+    if (report.responseOverdue + report.handleOverdue + report.callbacks + report.rectifications > 0) {
+      ctx.log.info({ scheduler: report }, 'scheduler tick');
+    }
+    return report;
+  }
+}

@@ -1,0 +1,70 @@
+// Opens the database: better-sqlite3 (WAL, one file in DATA_DIR) by default, PostgreSQL when DATABASE_URL is set.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { migrateToLatest } from './migrations/index.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: Dialect;
+  /** The SQLite file (for backups and tests), null on PostgreSQL. */
+  file: string | null;
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns int8 as strings; every bigint here is epoch milliseconds or a count, far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** SQLite file name inside dataDir (default minbiao.db). */
+  fileName?: string;
+  poolSize?: number;
+}
+
+export function openDatabase(opts: OpenOptions): DatabaseHandle {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // A dropped idle connection must not crash the process.
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      dialect: 'postgres',
+      file: null,
+      migrate: () => migrateToLatest(db, { dialect: 'postgres' }),
+      close: () => db.destroy(),
+    };
+  }
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const file = path.join(opts.dataDir, opts.fileName ?? 'minbiao.db');
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode (only an OS crash may lose the last commits).
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    file,
+    migrate: () => migrateToLatest(db, { dialect: 'sqlite' }),
+    close: () => db.destroy(),
+  };
+}
+
+export async function ping(db: Db): Promise<boolean> {
+  await sql`select 1`.execute(db);
+  return true;
+}

@@ -1,0 +1,28 @@
+// Migrations in code (no files to find at run time), applied in order by Kysely's Migrator.
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './0001_core.ts';
+
+export interface MigrationContext {
+  dialect: 'sqlite' | 'postgres';
+}
+
+type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
+const STEPS: Record<string, Step> = {
+  '0001_core': m0001,
+};
+
+class CodeProvider implements MigrationProvider {
+  constructor(private readonly ctx: MigrationContext) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(STEPS).map(([name, step]) => [name, { up: (db: Kysely<unknown>) => step.up(db, this.ctx) }]),
+    );
+  }
+}
+
+export async function migrateToLatest(db: Kysely<any>, ctx: MigrationContext): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new CodeProvider(ctx), migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
