@@ -72,7 +72,7 @@ export async function createServices(
   const calendar = new CalendarService(ctx, audit);
   const auth = new AuthService(ctx, org, audit);
   const writer = new AppealWriter(ctx, org, audit);
-  const intake = new AppealIntakeService(ctx, org, categories, calendar, audit);
+  const intake = new AppealIntakeService(ctx, org, categories, calendar, audit, writer);
   const handling = new AppealHandlingService(ctx, org, categories, calendar, writer);
   const queries = new AppealQueryService(ctx, org, handling, audit);
   return {

@@ -14,7 +14,8 @@ import type { CategoryService } from '../categories.ts';
 import type { ServiceContext } from '../context.ts';
 import type { OrgService } from '../org.ts';
 import { requirePermission, type Principal } from '../principal.ts';
-import { actorFor } from './writer.ts';
+import { actorFor, type AppealWriter } from './writer.ts';
+import { stateColumns } from '../../store/repositories/appeals.ts';
 
 export interface SubmitInput {
   type: AppealType;
@@ -55,6 +56,7 @@ export class AppealIntakeService {
     private readonly categories: CategoryService,
     private readonly calendar: CalendarService,
     private readonly audit: AuditService,
+    private readonly writer: AppealWriter,
   ) {}
 
   async submit(p: Principal, input: SubmitInput, idempotencyKey?: string | undefined): Promise<SubmitResult> {
@@ -128,6 +130,8 @@ export class AppealIntakeService {
             state,
             event,
           );
+          const stored = await repos.appeals.findRow(trx, id);
+          await this.writer.project(trx, { row: stored ?? ({ id, ...stateColumns(state, null) } as never), state, event });
           if (idempotencyKey) {
             // Same transaction: a retried request finds either nothing stored or the whole result.
             await repos.idempotency.insert(trx, {

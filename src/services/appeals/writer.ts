@@ -23,7 +23,22 @@ export interface Applied {
   event: AppealEvent;
 }
 
+/** Runs inside the transaction of every appeal change (including submission), after the row and
+ *  event are written: read models such as the figures' facts stay exactly in step with the events. */
+export type Projector = (trx: Executor, applied: Applied) => Promise<void>;
+
 export class AppealWriter {
+  private readonly projectors: Projector[] = [];
+
+  addProjector(p: Projector): void {
+    this.projectors.push(p);
+  }
+
+  /** For the intake path, which writes the first event itself. */
+  async project(trx: Executor, applied: Applied): Promise<void> {
+    for (const p of this.projectors) await p(trx, applied);
+  }
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly org: OrgService,
@@ -68,6 +83,7 @@ export class AppealWriter {
           }
           const applied: Applied = { row: { ...row, ...stateColumns(next, unitPath) }, state: next, event };
           if (opts.after) await opts.after(trx, applied);
+          await this.project(trx, applied);
           await this.audit.record(
             p,
             { action: `appeal.${event.action}`, objectType: 'appeal', objectId: appealId, outcome: 'success', details: { from: event.fromStatus, to: event.toStatus, seq: event.seq } },

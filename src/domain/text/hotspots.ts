@@ -1,0 +1,565 @@
+// Hotspots (热点): incremental clustering of appeals by topic and place over a sliding window.
+//
+// Each appeal joins the most similar live cluster (cosine of TF-IDF keyword vectors, plus a bonus for
+// the same place and a penalty for a clearly different one) or starts a new cluster. Candidate clusters
+// come from an inverted index on keywords and place bigrams with bounded posting lists, so the cost of
+// one update does not grow with the number of stored appeals. Heat is computed when a report is asked
+// for, at a given `now` (no clock reads here).
+import { DAY_MS } from './duplicates.ts';
+import { extractPlaces, placeBigrams, placeKey, placeSimilarity } from './places.ts';
+import { assessRisk } from './risk.ts';
+import { generalIdf, normalizeText, segmentWords } from './segment.ts';
+
+export interface HotspotMessage {
+  id: string;
+  /** Epoch ms. */
+  time: number;
+  title?: string | null;
+  text: string;
+  /** Support shown by others (likes, 点赞, co-signatures). */
+  likes?: number | null;
+  /** Who raised it (the phone blind index, an account id …); messages without one count as distinct citizens. */
+  citizenKey?: string | null;
+  /** A place already known (e.g. from the address); otherwise extracted from title and text. */
+  place?: string | null;
+  regionCode?: string | null;
+}
+
+export interface HotspotOptions {
+  /** Clusters with no message within this span before `now` are closed (ms). */
+  windowMs: number;
+  /** Minimum combined similarity to join a cluster. */
+  assignThreshold: number;
+  /** Added to the similarity when message and cluster name the same place. */
+  placeBonus: number;
+  /** Subtracted when both name places and they clearly differ. */
+  placeMismatchPenalty: number;
+  /** Weight of title words relative to body words (titles are short and on point). */
+  titleWeight: number;
+  /** Body text beyond this many characters is ignored (the point of an appeal comes first). */
+  maxBodyChars: number;
+  /** Terms kept in a cluster centroid / indexed for look-up / used from a message to find candidates. */
+  centroidTerms: number;
+  indexTerms: number;
+  queryTerms: number;
+  /** Most recently active clusters kept per keyword in the inverted index. */
+  maxPosting: number;
+  /** Extra place names to recognise (gazetteer names, known compounds). */
+  knownPlaces: readonly string[];
+  /** Severity of one message in 0..1 (default: the risk detector's score). */
+  severity: (m: HotspotMessage) => number;
+}
+
+export const DEFAULT_HOTSPOT_OPTIONS: HotspotOptions = {
+  windowMs: 90 * DAY_MS,
+  assignThreshold: 0.3,
+  placeBonus: 0.15,
+  placeMismatchPenalty: 0.15,
+  titleWeight: 3,
+  maxBodyChars: 600,
+  centroidTerms: 40,
+  indexTerms: 8,
+  queryTerms: 10,
+  maxPosting: 64,
+  knownPlaces: [],
+  severity: (m) => assessRisk(`${m.title ?? ''}。${m.text}`).score,
+};
+
+/** Words of appeals in general: they say nothing about the topic of one. */
+const APPEAL_WORDS = new Set(
+  (
+    '反映 投诉 举报 咨询 建议 希望 请求 要求 恳请 请问 强烈 严重 相关 有关 部门 领导 政府 市民 群众 居民 业主 网友 ' +
+    '问题 情况 事情 现象 解决 处理 落实 核实 调查 尽快 及时 重视 关注 监管 管理 整改 回复 答复 谢谢 感谢 您好 你好 ' +
+    '我们 他们 你们 自己 本人 大家 今天 现在 目前 已经 一直 经常 每天 不能 没有 可以 是否 能否 怎么 为什么 如何 什么 ' +
+    '存在 导致 影响 进行 出现 发现 造成 希望 能够 为了 因为 所以 但是 而且 如果 还是 还有 这个 那个 这些 那些 这样 ' +
+    '一个 一些 很多 非常 特别 多次 时间 时候 地方 方面 工作 人员 同志 书记 市长 区长 县长 局长 感谢您 请问 是不是 ' +
+    '市委 区委 县委 街道办 社区 a市 西地省'
+  ).split(/\s+/),
+);
+
+// Anonymised or administrative tokens such as "A3区", "K9县" carry place, not topic.
+const ADMIN_TOKEN = /^[a-z]\d{0,2}(?:市|区|县)?$/i;
+
+export interface HotspotTrendPoint {
+  /** Calendar day in Asia/Shanghai, YYYY-MM-DD. */
+  day: string;
+  count: number;
+}
+
+export interface HeatParts {
+  messages: number;
+  citizens: number;
+  likes: number;
+  /** Messages in the last 7 days before `now`, and the weekly average of the 4 weeks before that. */
+  recent: number;
+  baselinePerWeek: number;
+  growth: number;
+  severity: number;
+}
+
+export interface Hotspot {
+  id: number;
+  /** "地点 · 问题", e.g. "丽发新城 · 小区附近搅拌站噪音扰民". */
+  label: string;
+  place: string | null;
+  problem: string;
+  keywords: string[];
+  messageIds: string[];
+  messages: number;
+  citizens: number;
+  likes: number;
+  firstTime: number;
+  lastTime: number;
+  trend: HotspotTrendPoint[];
+  heat: number;
+  heatParts: HeatParts;
+  regionCode: string | null;
+}
+
+interface Member {
+  id: string;
+  time: number;
+  title: string;
+  likes: number;
+  citizen: string;
+  vec: Map<number, number>;
+  placeKey: string | null;
+  place: string | null;
+  regionCode: string | null;
+}
+
+interface Cluster {
+  id: number;
+  members: Member[];
+  centroid: Map<number, number>;
+  norm: number;
+  indexed: Set<number>;
+  placeCounts: Map<string, number>;
+  placeKey: string | null;
+  lastTime: number;
+  firstTime: number;
+  severity: number;
+  closed: boolean;
+}
+
+/** Epoch ms → Asia/Shanghai calendar day index (days since 1970-01-01 at UTC+8). */
+export function shanghaiDay(time: number): number {
+  return Math.floor((time + 8 * 3_600_000) / DAY_MS);
+}
+
+function dayString(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export class HotspotDetector {
+  readonly options: HotspotOptions;
+  private vocab = new Map<string, number>();
+  private words: string[] = [];
+  private df: number[] = [];
+  private docs = 0;
+  private clusters = new Map<number, Cluster>();
+  private nextId = 1;
+  private postings = new Map<number, number[]>(); // term id → cluster ids (most recent last)
+  private placePostings = new Map<string, number[]>(); // place-key bigram → cluster ids
+  private maxTime = -Infinity;
+  private addsSincePurge = 0;
+
+  constructor(options: Partial<HotspotOptions> = {}) {
+    this.options = { ...DEFAULT_HOTSPOT_OPTIONS, ...options };
+  }
+
+  /** Messages added so far. */
+  get messageCount(): number {
+    return this.docs;
+  }
+
+  /** Live clusters (including singletons). */
+  get clusterCount(): number {
+    return this.clusters.size;
+  }
+
+  private termId(w: string): number {
+    let id = this.vocab.get(w);
+    if (id === undefined) {
+      id = this.words.length;
+      this.vocab.set(w, id);
+      this.words.push(w);
+      this.df.push(0);
+    }
+    return id;
+  }
+
+  /**
+   * IDF from the stream itself (what is common in *these* appeals), capped by jieba's general IDF
+   * while the stream is young or for words it has barely seen.
+   */
+  private idf(id: number): number {
+    const general = generalIdf(this.words[id]!);
+    if (this.docs < 200) return general;
+    const stream = Math.log((this.docs + 1) / (this.df[id]! + 1)) + 1;
+    return Math.min(general, stream);
+  }
+
+  /** Keyword vector of a message: title words weigh more; normalised; top terms only. */
+  private vectorize(m: HotspotMessage): Map<number, number> {
+    const tf = new Map<number, number>();
+    const addWords = (text: string, weight: number) => {
+      for (const w of segmentWords(text, { minLength: 2 })) {
+        if (APPEAL_WORDS.has(w) || ADMIN_TOKEN.test(w) || /^[0-9.]+$/.test(w)) continue;
+        const id = this.termId(w);
+        tf.set(id, (tf.get(id) ?? 0) + weight);
+      }
+    };
+    if (m.title) addWords(m.title, this.options.titleWeight);
+    addWords((m.text ?? '').slice(0, this.options.maxBodyChars), 1);
+    // Document frequency counts each term once per message.
+    this.docs++;
+    for (const id of tf.keys()) this.df[id]!++;
+    const weighted: [number, number][] = [];
+    for (const [id, f] of tf) weighted.push([id, (1 + Math.log(f)) * this.idf(id)]);
+    weighted.sort((a, b) => b[1] - a[1]);
+    const kept = weighted.slice(0, this.options.centroidTerms);
+    let norm = 0;
+    for (const [, v] of kept) norm += v * v;
+    norm = Math.sqrt(norm) || 1;
+    return new Map(kept.map(([id, v]) => [id, v / norm]));
+  }
+
+  private placeOf(m: HotspotMessage): string | null {
+    if (m.place) return m.place;
+    const opts = { knownNames: this.options.knownPlaces, limit: 3 };
+    const fromTitle = m.title ? extractPlaces(m.title, opts) : [];
+    if (fromTitle.length) return fromTitle[0]!;
+    const fromText = extractPlaces((m.text ?? '').slice(0, 200), opts);
+    return fromText[0] ?? null;
+  }
+
+  /** Add one appeal; returns the cluster it joined and whether that cluster is new. */
+  add(m: HotspotMessage): { clusterId: number; created: boolean; similarity: number } {
+    const time = Number.isFinite(m.time) ? m.time : 0;
+    if (time > this.maxTime) this.maxTime = time;
+    const vec = this.vectorize(m);
+    const place = this.placeOf(m);
+    const pKey = place ? placeKey(place) : null;
+    const member: Member = {
+      id: String(m.id),
+      time,
+      title: (m.title ?? '').trim(),
+      likes: Math.max(0, Number(m.likes) || 0),
+      citizen: m.citizenKey ? String(m.citizenKey) : `#${m.id}`,
+      vec,
+      placeKey: pKey,
+      place,
+      regionCode: m.regionCode ?? null,
+    };
+    let severity = 0;
+    try {
+      severity = Math.min(1, Math.max(0, this.options.severity(m) || 0));
+    } catch {
+      severity = 0;
+    }
+
+    const best = this.bestCluster(vec, pKey, time);
+    let cluster: Cluster;
+    let created = false;
+    if (best && best.score >= this.options.assignThreshold) {
+      cluster = best.cluster;
+    } else {
+      cluster = {
+        id: this.nextId++,
+        members: [],
+        centroid: new Map(),
+        norm: 0,
+        indexed: new Set(),
+        placeCounts: new Map(),
+        placeKey: null,
+        lastTime: time,
+        firstTime: time,
+        severity: 0,
+        closed: false,
+      };
+      this.clusters.set(cluster.id, cluster);
+      created = true;
+    }
+    this.join(cluster, member, severity);
+    if (++this.addsSincePurge >= 1000) this.purge();
+    return { clusterId: cluster.id, created, similarity: best?.score ?? 0 };
+  }
+
+  private bestCluster(vec: Map<number, number>, pKey: string | null, time: number): { cluster: Cluster; score: number } | null {
+    const cutoff = time - this.options.windowMs;
+    const candidates = new Set<number>();
+    const top = [...vec.entries()].sort((a, b) => b[1] - a[1]).slice(0, this.options.queryTerms);
+    for (const [id] of top) for (const c of this.postings.get(id) ?? []) candidates.add(c);
+    if (pKey) for (const g of placeBigrams(pKey)) for (const c of this.placePostings.get(g) ?? []) candidates.add(c);
+    let best: { cluster: Cluster; score: number } | null = null;
+    for (const cid of candidates) {
+      const c = this.clusters.get(cid);
+      if (!c || c.closed || c.lastTime < cutoff || c.norm === 0) continue;
+      let dot = 0;
+      for (const [id, v] of vec) {
+        const w = c.centroid.get(id);
+        if (w !== undefined) dot += v * w;
+      }
+      let score = dot / c.norm;
+      if (pKey && c.placeKey) {
+        const ps = placeSimilarity(pKey, c.placeKey);
+        if (ps >= 0.6) score += this.options.placeBonus * ps;
+        else if (ps < 0.3) score -= this.options.placeMismatchPenalty;
+      }
+      if (!best || score > best.score) best = { cluster: c, score };
+    }
+    return best;
+  }
+
+  private join(c: Cluster, m: Member, severity: number): void {
+    c.members.push(m);
+    c.lastTime = Math.max(c.lastTime, m.time);
+    c.firstTime = Math.min(c.firstTime, m.time);
+    c.severity = Math.max(c.severity, severity);
+    for (const [id, v] of m.vec) c.centroid.set(id, (c.centroid.get(id) ?? 0) + v);
+    // Keep the centroid small: its strongest terms describe the cluster; the tail is noise and cost.
+    if (c.centroid.size > this.options.centroidTerms * 2) {
+      const kept = [...c.centroid.entries()].sort((a, b) => b[1] - a[1]).slice(0, this.options.centroidTerms);
+      c.centroid = new Map(kept);
+    }
+    let norm = 0;
+    for (const v of c.centroid.values()) norm += v * v;
+    c.norm = Math.sqrt(norm);
+    if (m.placeKey) {
+      c.placeCounts.set(m.placeKey, (c.placeCounts.get(m.placeKey) ?? 0) + 1);
+      const prev = c.placeKey;
+      let bestKey = prev;
+      let bestCount = prev ? (c.placeCounts.get(prev) ?? 0) : 0;
+      for (const [k, n] of c.placeCounts) if (n > bestCount) [bestKey, bestCount] = [k, n];
+      if (bestKey && bestKey !== prev) {
+        c.placeKey = bestKey;
+        for (const g of placeBigrams(bestKey)) this.post(this.placePostings, g, c.id);
+      }
+    }
+    // Index the cluster under its strongest terms (new ones only; stale entries are trimmed lazily).
+    const topTerms = [...c.centroid.entries()].sort((a, b) => b[1] - a[1]).slice(0, this.options.indexTerms);
+    for (const [id] of topTerms) {
+      if (c.indexed.has(id)) continue;
+      c.indexed.add(id);
+      this.post(this.postings, id, c.id);
+    }
+  }
+
+  /** Append to a posting list, keeping it bounded to the most recently active clusters. */
+  private post<K>(map: Map<K, number[]>, key: K, clusterId: number): void {
+    let list = map.get(key);
+    if (!list) map.set(key, (list = []));
+    list.push(clusterId);
+    const cap = this.options.maxPosting;
+    if (list.length > cap * 2) {
+      const seen = new Set<number>();
+      const live: Cluster[] = [];
+      for (let i = list.length - 1; i >= 0; i--) {
+        const id = list[i]!;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const c = this.clusters.get(id);
+        if (c && !c.closed) live.push(c);
+      }
+      live.sort((a, b) => b.lastTime - a.lastTime);
+      const keep = live.slice(0, cap).reverse();
+      for (const c of live.slice(cap)) if (typeof key === 'number') c.indexed.delete(key);
+      map.set(
+        key,
+        keep.map((c) => c.id),
+      );
+    }
+  }
+
+  /** Close clusters that fell out of the window (amortised: every 1,000 adds). */
+  private purge(): void {
+    this.addsSincePurge = 0;
+    const cutoff = this.maxTime - this.options.windowMs;
+    for (const [id, c] of this.clusters) {
+      if (c.lastTime < cutoff) {
+        c.closed = true;
+        this.clusters.delete(id);
+      }
+    }
+  }
+
+  /** The hottest issues at `now`: clusters active within the window, merged when they are the same issue. */
+  top(n: number, now: number, opts: { minMessages?: number; minLikes?: number } = {}): Hotspot[] {
+    const minMessages = opts.minMessages ?? 2;
+    const minLikes = opts.minLikes ?? 50;
+    const cutoff = now - this.options.windowMs;
+    const live: { c: Cluster; members: Member[] }[] = [];
+    for (const c of this.clusters.values()) {
+      if (c.lastTime < cutoff) continue;
+      const members = c.members.filter((m) => m.time >= cutoff && m.time <= now);
+      if (members.length === 0) continue;
+      const likes = members.reduce((a, m) => a + m.likes, 0);
+      if (members.length < minMessages && likes < minLikes) continue;
+      live.push({ c, members });
+    }
+    let scored = live.map((x) => this.describe(x.c, x.members, now));
+    scored.sort((a, b) => b.heat - a.heat || a.id - b.id);
+    // The same issue sometimes ends up in two clusters (different wording early on): merge near
+    // duplicates among the leaders so the list shows distinct issues.
+    scored = this.mergeLeaders(scored.slice(0, Math.max(n * 5, 50)), live, now).slice(0, n);
+    return scored;
+  }
+
+  private mergeLeaders(list: Hotspot[], live: { c: Cluster; members: Member[] }[], now: number): Hotspot[] {
+    const byId = new Map(live.map((x) => [x.c.id, x]));
+    const out: { h: Hotspot; members: Member[]; centroid: Map<number, number>; placeKey: string | null }[] = [];
+    for (const h of list) {
+      const x = byId.get(h.id)!;
+      const centroid = x.c.centroid;
+      const target = out.find((o) => {
+        const ps = o.placeKey && x.c.placeKey ? placeSimilarity(o.placeKey, x.c.placeKey) : o.placeKey === x.c.placeKey ? 1 : 0;
+        return ps >= 0.6 && cosine(o.centroid, centroid) >= 0.35;
+      });
+      if (target) {
+        target.members = [...target.members, ...x.members];
+        const merged = new Map(target.centroid);
+        for (const [k, v] of centroid) merged.set(k, (merged.get(k) ?? 0) + v);
+        target.centroid = merged;
+        const fake: Cluster = { ...x.c, id: target.h.id, centroid: merged, norm: Math.sqrt([...merged.values()].reduce((a, v) => a + v * v, 0)) };
+        fake.severity = Math.max(x.c.severity, byId.get(target.h.id)?.c.severity ?? 0);
+        fake.placeCounts = new Map(byId.get(target.h.id)!.c.placeCounts);
+        for (const [k, v] of x.c.placeCounts) fake.placeCounts.set(k, (fake.placeCounts.get(k) ?? 0) + v);
+        target.h = this.describe(fake, target.members, now);
+      } else out.push({ h, members: x.members, centroid, placeKey: x.c.placeKey });
+    }
+    return out.map((o) => o.h).sort((a, b) => b.heat - a.heat || a.id - b.id);
+  }
+
+  /** Heat, label, keywords and trend of one cluster at `now`. */
+  private describe(c: Cluster, members: Member[], now: number): Hotspot {
+    const citizens = new Set(members.map((m) => m.citizen)).size;
+    const likes = members.reduce((a, m) => a + m.likes, 0);
+    const today = shanghaiDay(now);
+    let recent = 0;
+    let base = 0;
+    for (const m of members) {
+      const age = today - shanghaiDay(m.time);
+      if (age >= 0 && age < 7) recent++;
+      else if (age >= 7 && age < 35) base++;
+    }
+    const baselinePerWeek = base / 4;
+    const growth = (recent + 1) / (baselinePerWeek + 1);
+    const parts: HeatParts = {
+      messages: members.length,
+      citizens,
+      likes,
+      recent,
+      baselinePerWeek,
+      growth,
+      severity: c.severity,
+    };
+    const heat = heatScore(parts);
+
+    // Place: the most frequent place key, shown by its most common full name.
+    let place: string | null = null;
+    if (c.placeKey) {
+      const names = new Map<string, number>();
+      for (const m of members) if (m.placeKey && placeSimilarity(m.placeKey, c.placeKey) >= 0.6 && m.place) names.set(m.place, (names.get(m.place) ?? 0) + 1);
+      place = [...names.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0]?.[0] ?? null;
+    }
+    const placeWords = place ? [place, placeKey(place)] : [];
+    const keywords = [...c.centroid.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([id]) => this.words[id]!)
+      .filter((w) => !placeWords.some((p) => p.includes(w) || w.includes(p)))
+      .slice(0, 6);
+    const problem = this.problemPhrase(c, members, place, keywords);
+    const days = new Map<number, number>();
+    for (const m of members) {
+      const d = shanghaiDay(m.time);
+      days.set(d, (days.get(d) ?? 0) + 1);
+    }
+    const trend = [...days.entries()].sort((a, b) => a[0] - b[0]).map(([d, count]) => ({ day: dayString(d), count }));
+    const regions = new Map<string, number>();
+    for (const m of members) if (m.regionCode) regions.set(m.regionCode, (regions.get(m.regionCode) ?? 0) + 1);
+    const regionCode = [...regions.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+    const sorted = [...members].sort((a, b) => a.time - b.time);
+    return {
+      id: c.id,
+      label: place ? `${place} · ${problem}` : problem,
+      place,
+      problem,
+      keywords,
+      messageIds: sorted.map((m) => m.id),
+      messages: members.length,
+      citizens,
+      likes,
+      firstTime: sorted[0]!.time,
+      lastTime: sorted[sorted.length - 1]!.time,
+      trend,
+      heat,
+      heatParts: parts,
+      regionCode,
+    };
+  }
+
+  /**
+   * What is wrong, in the citizens' words: the title closest to the cluster's centre, with places,
+   * administrative prefixes and appeal verbs removed; else the top keywords.
+   */
+  private problemPhrase(c: Cluster, members: Member[], place: string | null, keywords: string[]): string {
+    let best: { m: Member; s: number } | null = null;
+    for (const m of members) {
+      if (!m.title) continue;
+      let s = 0;
+      for (const [id, v] of m.vec) s += v * (c.centroid.get(id) ?? 0);
+      if (!best || s > best.s) best = { m, s };
+    }
+    if (best) {
+      const phrase = cleanTitle(best.m.title, place ? [place, ...(best.m.place ? [best.m.place] : [])] : best.m.place ? [best.m.place] : []);
+      if (phrase.length >= 2) return phrase;
+    }
+    return keywords.slice(0, 3).join('');
+  }
+}
+
+/**
+ * Heat = 10 · [ ln(1 + citizens) + 0.3 · ln(1 + messages − citizens) + 0.35 · ln(1 + likes)
+ *              + 0.5 · max(0, ln growth) ] · (1 + 0.5 · severity)
+ * Distinct citizens count most; repeats by the same people count a little; support (likes) counts on a
+ * log scale so a single viral post does not drown ten neighbours; growth is this week against the
+ * previous four weeks' average; severity (risk of escalation) multiplies.
+ */
+export function heatScore(p: Pick<HeatParts, 'messages' | 'citizens' | 'likes' | 'growth' | 'severity'>): number {
+  const base =
+    Math.log1p(p.citizens) +
+    0.3 * Math.log1p(Math.max(0, p.messages - p.citizens)) +
+    0.35 * Math.log1p(Math.max(0, p.likes)) +
+    0.5 * Math.max(0, Math.log(Math.max(p.growth, 1e-9)));
+  return Math.round(10 * base * (1 + 0.5 * Math.min(1, Math.max(0, p.severity))) * 10) / 10;
+}
+
+function cosine(a: Map<number, number>, b: Map<number, number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [k, v] of a) {
+    na += v * v;
+    const w = b.get(k);
+    if (w !== undefined) dot += v * w;
+  }
+  for (const v of b.values()) nb += v * v;
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}
+
+const TITLE_LEAD =
+  /^(?:关于|反映|投诉|举报|咨询|建议|希望|请求|要求|恳请|请问|强烈|再次|紧急|实名|求助|请|对|有关|严重|市民|网友|业主|居民)+/;
+const ADMIN_ANY = /[a-z]\d{0,2}(?:市|区|县)|西地省|[\u4e00-\u9fff]{2}省/gi;
+
+/** A title reduced to its problem: no places, no administrative prefixes, no appeal verbs. */
+export function cleanTitle(title: string, places: readonly string[]): string {
+  let t = normalizeText(title).replace(/\s+/g, '');
+  for (const p of [...places].sort((a, b) => b.length - a.length)) if (p) t = t.split(normalizeText(p)).join('');
+  t = t.replace(ADMIN_ANY, '');
+  t = t.replace(TITLE_LEAD, '');
+  t = t.replace(/^[的在与和及、,，:：\-—]+/, '');
+  t = t.replace(/(?:的)?(?:问题|情况|事宜|一事)?(?:[?？!！。.]+)?$/, '');
+  t = t.replace(/[?？!！。.]+$/, '');
+  return Array.from(t).slice(0, 20).join('');
+}

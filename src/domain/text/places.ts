@@ -1,0 +1,151 @@
+// Place names inside appeal text ("丽发新城小区", "五一大道", "A市经济学院", "金鼎村").
+//
+// Hotspots are "one issue at one place", and citizens name the place in their own words, so we
+// cannot rely on a gazetteer of every residential compound. A place here is a short name ending in a
+// place-type suffix (小区, 路, 学院, 村 …), with administrative prefixes and the verbs in front of it
+// ("反映A7县…") trimmed away. A gazetteer, when given, contributes its region names as well.
+import { normalizeText } from './segment.ts';
+
+// Longest first so that "新村" wins over "村" and "幼儿园" over "园".
+const SUFFIXES = [
+  '工业园区', '产业园', '工业园', '科技园', '物流园', '批发市场', '农贸市场', '菜市场', '幼儿园', '实验小学', '实验中学',
+  '地铁站', '火车站', '高铁站', '汽车站', '收费站', '加油站', '垃圾站', '搅拌站', '派出所', '卫生院', '服务中心',
+  '安置区', '安置房', '安置小区', '小区', '花园', '家园', '新城', '新村', '公寓', '大厦', '广场', '公馆', '华庭', '雅苑', '花苑',
+  '山庄', '庄园', '名苑', '国际', '天地', '中心', '商城', '小镇', '社区', '街道', '大道', '大街', '公路', '高速', '大桥',
+  '隧道', '小学', '中学', '大学', '学院', '学校', '医院', '市场', '商场', '超市', '公园', '景区', '机场', '公司', '集团',
+  '酒店', '宾馆', '驾校', '银行', '物业', '村', '镇', '乡', '路', '街', '巷', '苑', '府', '湾', '郡', '邸', '城', '园',
+  '湖', '桥',
+];
+const SUFFIX_RE = SUFFIXES.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+
+// Characters a place name may contain.
+const NAME_CHAR = '[\\u4e00-\\u9fffa-z0-9·]';
+// One place: up to 10 name characters and a suffix, optionally followed by a phase ("二期").
+const PLACE_RE = new RegExp(`${NAME_CHAR}{1,10}?(?:${SUFFIX_RE})(?:[一二三四五六七八九十0-9]{1,2}期)?`, 'g');
+
+// Administrative prefixes: anonymised ("A市", "A3区", "K9县") and provinces. Real city/district names
+// come from the gazetteer (knownNames), since "超市", "城市", "小区" also end in 市/区.
+const ADMIN = /[a-z]\d{0,2}(?:市|区|县)|[\u4e00-\u9fff]{2}省/g;
+
+// Words that separate a place from what surrounds it: verbs of appeal, positions, question words and
+// single-character prepositions that rarely occur inside names.
+const BOUNDARY = new RegExp(
+  [
+    '反映', '投诉', '举报', '咨询', '关于', '建议', '希望', '请求', '要求', '恳请', '请问', '强烈', '紧急', '实名', '求助',
+    '附近', '旁边', '周边', '周围', '门口', '对面', '后面', '前面', '里面', '外面', '中间', '交汇处', '交叉口', '路段',
+    '能不能', '能否', '是否', '什么', '怎么', '如何', '为什么', '为何', '何时', '存在', '没有', '已经', '一直', '经常', '严重',
+    '导致', '影响', '出现', '位于', '地处', '座落在', '坐落在', '家住', '住在', '我们', '本人', '业主', '居民', '村民', '政府',
+    '依法', '解决', '处理', '整治', '治理', '查处', '取缔', '拆除', '建设', '修建', '新建', '规划', '违规', '违法', '非法',
+    '的', '在', '与', '及', '对', '把', '被', '从', '向', '到', '给', '让', '将', '于', '有', '至', '旁', '请', '建', '办', '要',
+  ].join('|'),
+  'g',
+);
+
+// Substrings that never occur in a proper place name but often in the text around one.
+const NOT_A_NAME = /问题|成果|公示|改变|方面|交叉|噪音|扰民|孩子|上学|可以|还是|还有|现在|目前|非常|开始|每天|晚上|白天|凌晨|夜间|时候|施工|收费|管理|服务|工作|部门|领导|相关|情况/;
+
+// Names that are generic, not proper ("本小区", "该公司", "老小区").
+const GENERIC = new Set([
+  '市政府', '区政府', '县政府', '镇政府', '政府', '本小区', '该小区', '此小区', '这个小区', '我们小区', '我小区', '整个小区', '老小区', '新小区', '各小区', '周边小区', '附近小区', '小区',
+  '该公司', '本公司', '公司', '物业公司', '开发商', '该物业', '物业', '该路', '马路', '道路', '公路', '高速', '本村', '该村', '我村',
+  '全村', '农村', '乡村', '城市', '全城', '主城', '县城', '市场', '超市', '学校', '医院', '小学', '中学', '大学', '学院',
+  '幼儿园', '银行', '酒店', '公园', '社区', '街道', '中心', '国际', '广场', '商场', '家园', '花园', '湖', '桥', '街', '巷', '路',
+  '大桥', '城', '园', '府', '湾', '村', '镇', '乡', '在城', '进城', '出城', '全市', '城区', '新城', '老城', '市中心', '服务中心',
+  '居委会', '村委会', '业主委员会', '居民区', '一路', '二路', '三路', '马路边', '路边', '路口', '上路', '走路', '修路', '铁路', '网路',
+  '思路', '出路', '道路', '线路', '电路', '活路', '门路', '后路', '退路', '小路', '大路', '公路上', '高速公路', '街头', '大街',
+]);
+
+export interface PlaceOptions {
+  /** Extra proper names to recognise (e.g. a gazetteer's region names and aliases). */
+  knownNames?: readonly string[];
+  /** At most this many places (default 5). */
+  limit?: number;
+}
+
+/** Is this a usable proper place name? */
+function acceptable(name: string): boolean {
+  if (name.length < 2 || name.length > 14) return false;
+  if (GENERIC.has(name) || NOT_A_NAME.test(name)) return false;
+  if (/^[0-9a-z·]+$/i.test(name)) return false;
+  // "西路", "中路": a direction and a road type, not a name.
+  if (/^[东南西北中内外新老大小上下前后左右][路街道巷桥城]$/.test(name)) return false;
+  // A suffix with only a number or a pronoun in front ("3路", "该村", "一期").
+  if (/^(?:[0-9一二三四五六七八九十]+|[该本此这那我你他各每某老新大小])/.test(name) && name.length <= 3) return false;
+  return true;
+}
+
+/** Places mentioned in the text, in order of appearance, de-duplicated (a name inside a longer one is dropped). */
+export function extractPlaces(text: string, opts: PlaceOptions = {}): string[] {
+  const norm = normalizeText(text).replace(/\s+/g, '');
+  if (!norm) return [];
+  const found: { name: string; at: number }[] = [];
+  for (const known of opts.knownNames ?? []) {
+    const k = normalizeText(known).trim();
+    if (k.length < 2) continue;
+    const at = norm.indexOf(k);
+    if (at >= 0) found.push({ name: k, at });
+  }
+  // Cut the text at punctuation, administrative prefixes and boundary words; places lie between cuts.
+  const cut = norm.replace(/[^\u4e00-\u9fffa-z0-9·]/g, '|').replace(ADMIN, (m) => '|'.repeat(m.length)).replace(BOUNDARY, (m) => '|'.repeat(m.length));
+  let offset = 0;
+  for (const piece of cut.split('|')) {
+    if (piece.length >= 2) {
+      PLACE_RE.lastIndex = 0;
+      for (const m of piece.matchAll(PLACE_RE)) {
+        // A unit word left at the front by a cut ("区旧城", "个天桥") is not part of the name.
+        const lead = /^(?:区|个|内|外|街道|号|栋|座|期)(?=.{2})/.exec(m[0])?.[0] ?? '';
+        const name = m[0].slice(lead.length);
+        if (acceptable(name)) found.push({ name, at: offset + (m.index ?? 0) + lead.length });
+      }
+    }
+    offset += piece.length + 1;
+  }
+  found.sort((a, b) => a.at - b.at || b.name.length - a.name.length);
+  const out: string[] = [];
+  for (const f of found) {
+    if (out.some((o) => o.includes(f.name))) continue;
+    // A longer name that contains an earlier one replaces it.
+    const i = out.findIndex((o) => f.name.includes(o));
+    if (i >= 0) out[i] = f.name;
+    else out.push(f.name);
+    if (out.length >= (opts.limit ?? 5)) break;
+  }
+  return out;
+}
+
+const PLACE_TYPE_TAIL = new RegExp(`(?:${SUFFIX_RE})(?:[一二三四五六七八九十0-9]{1,2}期)?$`);
+
+/**
+ * A matching key for a place: the name without its type suffix, so that "丽发新城小区", "丽发新城" and
+ * "丽发新城居民区" meet. Names that are only a suffix keep it.
+ */
+export function placeKey(name: string): string {
+  const n = normalizeText(name).replace(/\s+/g, '');
+  let k = n;
+  for (let guard = 0; guard < 2; guard++) {
+    const s = k.replace(PLACE_TYPE_TAIL, '');
+    if (s.length < 2) break;
+    k = s;
+  }
+  return k;
+}
+
+/** Character bigrams of a place key (for fuzzy place matching). */
+export function placeBigrams(key: string): string[] {
+  const cs = Array.from(key);
+  if (cs.length < 2) return cs.length ? [cs[0]!] : [];
+  const out = new Set<string>();
+  for (let i = 0; i + 2 <= cs.length; i++) out.add(cs[i]! + cs[i + 1]!);
+  return [...out];
+}
+
+/** Dice similarity of two place keys over character bigrams (1 when one contains the other). */
+export function placeSimilarity(a: string, b: string): number {
+  if (!a || !b) return 0;
+  if (a === b || (a.length >= 2 && b.includes(a)) || (b.length >= 2 && a.includes(b))) return 1;
+  const A = new Set(placeBigrams(a));
+  const B = placeBigrams(b);
+  let both = 0;
+  for (const x of B) if (A.has(x)) both++;
+  return (2 * both) / (A.size + B.length || 1);
+}
