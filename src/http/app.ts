@@ -41,10 +41,20 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     disableRequestLogging: s.ctx.config.LOG_LEVEL !== 'debug' && s.ctx.config.LOG_LEVEL !== 'trace',
     ajv: { customOptions: { allErrors: false } },
     routerOptions: { maxParamLength: 200 },
+    // Errors raised by the router itself (over-long URLs, bad encoding) in the one error shape.
+    frameworkErrors: (err, _req, res) => {
+      const reply = res as unknown as import('fastify').FastifyReply;
+      const status = (err as { statusCode?: number }).statusCode ?? 400;
+      void reply.status(status >= 400 && status < 500 ? status : 400).send({
+        error: { code: 'BAD_REQUEST', message: '请求地址无效或过长', messageEn: `Invalid request URL: ${err.message.slice(0, 80)}` },
+      });
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // JSON only: a text/plain body is refused as an unsupported media type, not parsed.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -88,6 +88,7 @@ export class CategoryService {
     requirePermission(p, 'category.manage');
     const existing = await this.get(id);
     if (!existing) throw errors.notFound(`Category ${id}`, `类别 ${id} `);
+    if (Object.values(patch).every((v) => v === undefined)) throw errors.validation('没有要修改的内容', 'Nothing to change');
     await this.ctx.db.transaction().execute(async (trx) => {
       await repos.categories.update(trx, id, {
         ...(patch.name !== undefined ? { name: patch.name } : {}),

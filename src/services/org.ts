@@ -180,6 +180,7 @@ export class OrgService {
   async update(p: StaffPrincipal, id: string, patch: Partial<Pick<Unit, 'name' | 'shortName' | 'population' | 'peerGroup' | 'active'>>): Promise<Unit> {
     requirePermission(p, 'org.manage');
     await this.require(id);
+    if (Object.values(patch).every((v) => v === undefined)) throw errors.validation('没有要修改的内容', 'Nothing to change');
     await this.ctx.db.transaction().execute(async (trx) => {
       await repos.org.update(trx, id, {
         ...(patch.name !== undefined ? { name: patch.name } : {}),

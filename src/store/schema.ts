@@ -1,6 +1,7 @@
 // Row types of every table, shared by both dialects. Times are epoch milliseconds (bigint columns),
 // booleans are 0/1 integers and JSON is text, so that SQLite and PostgreSQL return identical rows.
 import type { ColumnType, Generated } from 'kysely';
+import type { ScoringTables } from './scoring-schema.ts';
 
 type Bool = number;
 
@@ -210,7 +211,7 @@ export interface SettingTable {
   updated_by: string | null;
 }
 
-export interface Database {
+export interface Database extends ScoringTables {
   org_units: OrgUnitTable;
   users: UserTable;
   sessions: SessionTable;

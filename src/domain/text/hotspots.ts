@@ -6,7 +6,7 @@
 // one update does not grow with the number of stored appeals. Heat is computed when a report is asked
 // for, at a given `now` (no clock reads here).
 import { DAY_MS } from './duplicates.ts';
-import { extractPlaces, placeBigrams, placeKey, placeSimilarity } from './places.ts';
+import { extractPlaces, isCoarsePlace, placeBigrams, placeKey, placeSimilarity } from './places.ts';
 import { assessRisk } from './risk.ts';
 import { generalIdf, normalizeText, segmentWords } from './segment.ts';
 
@@ -34,14 +34,21 @@ export interface HotspotOptions {
   placeBonus: number;
   /** Subtracted when both name places and they clearly differ. */
   placeMismatchPenalty: number;
-  /** Weight of title words relative to body words (titles are short and on point). */
-  titleWeight: number;
+  /** The place bonus applies only when the texts already share this much (a place alone is not an issue). */
+  minTopicSimilarity: number;
+  /** Share of a message's vector given to its title (titles are short and on point), the rest to the body. */
+  titleShare: number;
+  /** Weight of each title character trigram. */
+  titleGramWeight: number;
   /** Body text beyond this many characters is ignored (the point of an appeal comes first). */
   maxBodyChars: number;
   /** Terms kept in a cluster centroid / indexed for look-up / used from a message to find candidates. */
   centroidTerms: number;
   indexTerms: number;
   queryTerms: number;
+  /** Latest members of a candidate cluster compared one by one, and the discount on that similarity. */
+  memberChecks: number;
+  memberDiscount: number;
   /** Most recently active clusters kept per keyword in the inverted index. */
   maxPosting: number;
   /** Extra place names to recognise (gazetteer names, known compounds). */
@@ -54,13 +61,17 @@ export const DEFAULT_HOTSPOT_OPTIONS: HotspotOptions = {
   windowMs: 90 * DAY_MS,
   assignThreshold: 0.3,
   placeBonus: 0.15,
-  placeMismatchPenalty: 0.15,
-  titleWeight: 3,
+  placeMismatchPenalty: 0.25,
+  minTopicSimilarity: 0.12,
+  titleShare: 0.6,
+  titleGramWeight: 0.5,
   maxBodyChars: 600,
   centroidTerms: 40,
   indexTerms: 8,
   queryTerms: 10,
   maxPosting: 64,
+  memberChecks: 8,
+  memberDiscount: 0.85,
   knownPlaces: [],
   severity: (m) => assessRisk(`${m.title ?? ''}。${m.text}`).score,
 };
@@ -79,6 +90,9 @@ const APPEAL_WORDS = new Set(
 
 // Anonymised or administrative tokens such as "A3区", "K9县" carry place, not topic.
 const ADMIN_TOKEN = /^[a-z]\d{0,2}(?:市|区|县)?$/i;
+const ADMIN_IN_TEXT = /[a-z]\d{0,2}(?:市|区|县)|西地省/gi;
+// A number followed by a name, not by a unit: "58车贷", "3号线" (but not "2019年", "3栋", "10万").
+const NUMBERED_NAME = /(?<![0-9a-z.])[0-9]{1,4}(?![0-9])(?:号线|(?![年月日号栋楼层期元万亿千百个次天点分米户人位名多余岁平间套辆条家路届级周小时所座])[\u4e00-\u9fff]{2})/g;
 
 export interface HotspotTrendPoint {
   /** Calendar day in Asia/Shanghai, YYYY-MM-DD. */
@@ -125,6 +139,8 @@ interface Member {
   vec: Map<number, number>;
   placeKey: string | null;
   place: string | null;
+  /** 2: specific and in the title; 1: specific, body only; 0: township/community or none. */
+  placeStrength: number;
   regionCode: string | null;
 }
 
@@ -136,9 +152,12 @@ interface Cluster {
   indexed: Set<number>;
   placeCounts: Map<string, number>;
   placeKey: string | null;
+  /** Strength of the cluster's main place (as for messages), the best seen among its messages. */
+  placeStrength: number;
   lastTime: number;
   firstTime: number;
-  severity: number;
+  /** The three highest message severities (risk scores), highest first. */
+  severities: number[];
   closed: boolean;
 }
 
@@ -194,52 +213,107 @@ export class HotspotDetector {
    * while the stream is young or for words it has barely seen.
    */
   private idf(id: number): number {
-    const general = generalIdf(this.words[id]!);
+    const word = this.words[id]!;
+    // Title trigrams ("#…") are not words: stream IDF only (a neutral 8 until the stream has 200 messages).
+    if (word.startsWith('#')) return this.docs < 200 ? 8 : Math.log((this.docs + 1) / (this.df[id]! + 1)) + 1;
+    const general = generalIdf(word);
     if (this.docs < 200) return general;
     const stream = Math.log((this.docs + 1) / (this.df[id]! + 1)) + 1;
     return Math.min(general, stream);
   }
 
-  /** Keyword vector of a message: title words weigh more; normalised; top terms only. */
-  private vectorize(m: HotspotMessage): Map<number, number> {
-    const tf = new Map<number, number>();
-    const addWords = (text: string, weight: number) => {
-      for (const w of segmentWords(text, { minLength: 2 })) {
+  /**
+   * Keyword vector of a message: title words weigh more; place names and administrative codes are
+   * left out (place is matched separately, and would otherwise glue different issues together).
+   */
+  private vectorize(m: HotspotMessage, places: readonly string[]): Map<number, number> {
+    const placeText = places.map((p) => normalizeText(p));
+    const words = (text: string, into: Map<number, number>) => {
+      const clean = normalizeText(text).replace(ADMIN_IN_TEXT, ' ');
+      // Names that start with digits ("58车贷", "6号线") are split by jieba; keep them whole too.
+      for (const e of clean.matchAll(NUMBERED_NAME)) {
+        const id = this.termId(e[0]);
+        into.set(id, (into.get(id) ?? 0) + 1);
+      }
+      for (const w of segmentWords(clean, { minLength: 2 })) {
         if (APPEAL_WORDS.has(w) || ADMIN_TOKEN.test(w) || /^[0-9.]+$/.test(w)) continue;
+        if (placeText.some((p) => p.includes(w))) continue;
         const id = this.termId(w);
-        tf.set(id, (tf.get(id) ?? 0) + weight);
+        into.set(id, (into.get(id) ?? 0) + 1);
       }
     };
-    if (m.title) addWords(m.title, this.options.titleWeight);
-    addWords((m.text ?? '').slice(0, this.options.maxBodyChars), 1);
+    const title = new Map<number, number>();
+    if (m.title) {
+      words(m.title, title);
+      // Character trigrams of the title catch names jieba splits ("58车贷", "捆绑销售") and rephrasings.
+      let t = normalizeText(m.title).replace(ADMIN_IN_TEXT, ' ');
+      for (const p of placeText) t = t.split(p).join(' ');
+      const chars = Array.from(t.replace(/[^\p{L}\p{N}]+/gu, ' '));
+      for (let i = 0; i + 3 <= chars.length; i++) {
+        const g = chars.slice(i, i + 3).join('');
+        if (g.includes(' ')) continue;
+        const id = this.termId(`#${g}`);
+        title.set(id, (title.get(id) ?? 0) + 1);
+      }
+    }
+    const body = new Map<number, number>();
+    words((m.text ?? '').slice(0, this.options.maxBodyChars), body);
     // Document frequency counts each term once per message.
     this.docs++;
-    for (const id of tf.keys()) this.df[id]!++;
-    const weighted: [number, number][] = [];
-    for (const [id, f] of tf) weighted.push([id, (1 + Math.log(f)) * this.idf(id)]);
-    weighted.sort((a, b) => b[1] - a[1]);
-    const kept = weighted.slice(0, this.options.centroidTerms);
+    for (const id of new Set([...title.keys(), ...body.keys()])) this.df[id]!++;
+    // Title and body are normalised separately and then mixed, so a long body cannot drown the title.
+    const unit = (tf: Map<number, number>) => {
+      const out = new Map<number, number>();
+      let norm = 0;
+      for (const [id, f] of tf) {
+        const v = (1 + Math.log(f)) * this.idf(id) * (this.words[id]!.startsWith('#') ? this.options.titleGramWeight : 1);
+        out.set(id, v);
+        norm += v * v;
+      }
+      norm = Math.sqrt(norm) || 1;
+      for (const [id, v] of out) out.set(id, v / norm);
+      return out;
+    };
+    const share = title.size && body.size ? this.options.titleShare : title.size ? 1 : 0;
+    const mixed = new Map<number, number>();
+    for (const [id, v] of unit(title)) mixed.set(id, share * v);
+    for (const [id, v] of unit(body)) mixed.set(id, (mixed.get(id) ?? 0) + (1 - share) * v);
+    const kept = [...mixed.entries()].sort((a, b) => b[1] - a[1]).slice(0, this.options.centroidTerms);
     let norm = 0;
     for (const [, v] of kept) norm += v * v;
     norm = Math.sqrt(norm) || 1;
     return new Map(kept.map(([id, v]) => [id, v / norm]));
   }
 
-  private placeOf(m: HotspotMessage): string | null {
-    if (m.place) return m.place;
-    const opts = { knownNames: this.options.knownPlaces, limit: 3 };
-    const fromTitle = m.title ? extractPlaces(m.title, opts) : [];
-    if (fromTitle.length) return fromTitle[0]!;
-    const fromText = extractPlaces((m.text ?? '').slice(0, 200), opts);
-    return fromText[0] ?? null;
+  /** Places named by the message: a given place first, then the title's, then the opening of the body. */
+  private placesOf(m: HotspotMessage): string[] {
+    const opts = { knownNames: this.options.knownPlaces, limit: 4 };
+    const out: string[] = [];
+    if (m.place) out.push(m.place);
+    if (m.title) out.push(...extractPlaces(m.title, opts));
+    out.push(...extractPlaces((m.text ?? '').slice(0, 200), opts));
+    return [...new Set(out)];
+  }
+
+  /** The place that names the issue: the first specific one (a compound, a road, a school) before a township. */
+  private mainPlace(m: HotspotMessage, places: readonly string[]): { place: string | null; strength: number } {
+    if (m.place) return { place: m.place, strength: isCoarsePlace(m.place) ? 0 : 2 };
+    const titled = m.title ? places.filter((p) => normalizeText(m.title!).includes(normalizeText(p))) : [];
+    const specificTitled = titled.find((p) => !isCoarsePlace(p));
+    if (specificTitled) return { place: specificTitled, strength: 2 };
+    // A place only in the body, or only a township, is weak evidence of what the issue is about.
+    const specific = places.find((p) => !isCoarsePlace(p));
+    if (specific) return { place: specific, strength: 1 };
+    return { place: titled[0] ?? places[0] ?? null, strength: 0 };
   }
 
   /** Add one appeal; returns the cluster it joined and whether that cluster is new. */
   add(m: HotspotMessage): { clusterId: number; created: boolean; similarity: number } {
     const time = Number.isFinite(m.time) ? m.time : 0;
     if (time > this.maxTime) this.maxTime = time;
-    const vec = this.vectorize(m);
-    const place = this.placeOf(m);
+    const places = this.placesOf(m);
+    const vec = this.vectorize(m, places);
+    const { place, strength } = this.mainPlace(m, places);
     const pKey = place ? placeKey(place) : null;
     const member: Member = {
       id: String(m.id),
@@ -250,6 +324,7 @@ export class HotspotDetector {
       vec,
       placeKey: pKey,
       place,
+      placeStrength: strength,
       regionCode: m.regionCode ?? null,
     };
     let severity = 0;
@@ -259,7 +334,7 @@ export class HotspotDetector {
       severity = 0;
     }
 
-    const best = this.bestCluster(vec, pKey, time);
+    const best = this.bestCluster(vec, pKey, strength, time);
     let cluster: Cluster;
     let created = false;
     if (best && best.score >= this.options.assignThreshold) {
@@ -273,9 +348,10 @@ export class HotspotDetector {
         indexed: new Set(),
         placeCounts: new Map(),
         placeKey: null,
+        placeStrength: 0,
         lastTime: time,
         firstTime: time,
-        severity: 0,
+        severities: [],
         closed: false,
       };
       this.clusters.set(cluster.id, cluster);
@@ -286,7 +362,7 @@ export class HotspotDetector {
     return { clusterId: cluster.id, created, similarity: best?.score ?? 0 };
   }
 
-  private bestCluster(vec: Map<number, number>, pKey: string | null, time: number): { cluster: Cluster; score: number } | null {
+  private bestCluster(vec: Map<number, number>, pKey: string | null, strength: number, time: number): { cluster: Cluster; score: number } | null {
     const cutoff = time - this.options.windowMs;
     const candidates = new Set<number>();
     const top = [...vec.entries()].sort((a, b) => b[1] - a[1]).slice(0, this.options.queryTerms);
@@ -301,11 +377,29 @@ export class HotspotDetector {
         const w = c.centroid.get(id);
         if (w !== undefined) dot += v * w;
       }
+      // Similar to the cluster as a whole, or very similar to one of its latest messages (a short
+      // message rarely resembles the average of long ones, but does resemble its closest sibling).
       let score = dot / c.norm;
+      const recent = c.members.length > 1 ? c.members.slice(-this.options.memberChecks) : [];
+      for (const mm of recent) {
+        let d = 0;
+        for (const [id, v] of vec) {
+          const w = mm.vec.get(id);
+          if (w !== undefined) d += v * w;
+        }
+        score = Math.max(score, this.options.memberDiscount * d);
+      }
       if (pKey && c.placeKey) {
         const ps = placeSimilarity(pKey, c.placeKey);
-        if (ps >= 0.6) score += this.options.placeBonus * ps;
-        else if (ps < 0.3) score -= this.options.placeMismatchPenalty;
+        // Weak places (townships, body-only mentions): half the bonus and no penalty.
+        // Both specific and titled: full bonus/penalty; a body-only place: half; a township: bonus only.
+        const both = Math.min(strength, c.placeStrength);
+        const scale = both >= 2 ? 1 : 0.5;
+        if (ps >= 0.6 && score >= this.options.minTopicSimilarity) score += this.options.placeBonus * ps * scale;
+        // Two titles naming different specific places are different hotspots, however alike the words
+        // ("X小区麻将馆扰民" and "Y小区麻将馆扰民").
+        else if (ps < 0.3 && both >= 2) continue;
+        else if (ps < 0.3 && both >= 1) score -= this.options.placeMismatchPenalty * scale;
       }
       if (!best || score > best.score) best = { cluster: c, score };
     }
@@ -316,7 +410,11 @@ export class HotspotDetector {
     c.members.push(m);
     c.lastTime = Math.max(c.lastTime, m.time);
     c.firstTime = Math.min(c.firstTime, m.time);
-    c.severity = Math.max(c.severity, severity);
+    if (severity > 0) {
+      c.severities.push(severity);
+      c.severities.sort((a, b) => b - a);
+      c.severities.length = Math.min(3, c.severities.length);
+    }
     for (const [id, v] of m.vec) c.centroid.set(id, (c.centroid.get(id) ?? 0) + v);
     // Keep the centroid small: its strongest terms describe the cluster; the tail is noise and cost.
     if (c.centroid.size > this.options.centroidTerms * 2) {
@@ -327,15 +425,19 @@ export class HotspotDetector {
     for (const v of c.centroid.values()) norm += v * v;
     c.norm = Math.sqrt(norm);
     if (m.placeKey) {
-      c.placeCounts.set(m.placeKey, (c.placeCounts.get(m.placeKey) ?? 0) + 1);
+      // A township name is weak evidence of where the issue is; a compound or road is strong.
+      c.placeCounts.set(m.placeKey, (c.placeCounts.get(m.placeKey) ?? 0) + (m.placeStrength === 2 ? 1 : 0.3));
       const prev = c.placeKey;
       let bestKey = prev;
       let bestCount = prev ? (c.placeCounts.get(prev) ?? 0) : 0;
       for (const [k, n] of c.placeCounts) if (n > bestCount) [bestKey, bestCount] = [k, n];
       if (bestKey && bestKey !== prev) {
         c.placeKey = bestKey;
+        // The main place changed: its strength is the best among the messages that name it.
+        c.placeStrength = 0;
+        for (const x of c.members) if (x.placeKey && placeSimilarity(bestKey, x.placeKey) >= 0.6) c.placeStrength = Math.max(c.placeStrength, x.placeStrength);
         for (const g of placeBigrams(bestKey)) this.post(this.placePostings, g, c.id);
-      }
+      } else if (bestKey && placeSimilarity(bestKey, m.placeKey) >= 0.6) c.placeStrength = Math.max(c.placeStrength, m.placeStrength);
     }
     // Index the cluster under its strongest terms (new ones only; stale entries are trimmed lazily).
     const topTerms = [...c.centroid.entries()].sort((a, b) => b[1] - a[1]).slice(0, this.options.indexTerms);
@@ -414,7 +516,9 @@ export class HotspotDetector {
       const centroid = x.c.centroid;
       const target = out.find((o) => {
         const ps = o.placeKey && x.c.placeKey ? placeSimilarity(o.placeKey, x.c.placeKey) : o.placeKey === x.c.placeKey ? 1 : 0;
-        return ps >= 0.6 && cosine(o.centroid, centroid) >= 0.35;
+        const cos = cosine(o.centroid, centroid);
+        const weakPlace = !o.placeKey || !x.c.placeKey || x.c.placeStrength < 2;
+        return (ps >= 0.6 && cos >= 0.35) || cos >= (weakPlace ? 0.45 : 0.6);
       });
       if (target) {
         target.members = [...target.members, ...x.members];
@@ -422,7 +526,7 @@ export class HotspotDetector {
         for (const [k, v] of centroid) merged.set(k, (merged.get(k) ?? 0) + v);
         target.centroid = merged;
         const fake: Cluster = { ...x.c, id: target.h.id, centroid: merged, norm: Math.sqrt([...merged.values()].reduce((a, v) => a + v * v, 0)) };
-        fake.severity = Math.max(x.c.severity, byId.get(target.h.id)?.c.severity ?? 0);
+        fake.severities = [...x.c.severities, ...(byId.get(target.h.id)?.c.severities ?? [])].sort((a, b) => b - a).slice(0, 3);
         fake.placeCounts = new Map(byId.get(target.h.id)!.c.placeCounts);
         for (const [k, v] of x.c.placeCounts) fake.placeCounts.set(k, (fake.placeCounts.get(k) ?? 0) + v);
         target.h = this.describe(fake, target.members, now);
@@ -452,13 +556,16 @@ export class HotspotDetector {
       recent,
       baselinePerWeek,
       growth,
-      severity: c.severity,
+      // One threatening message should not make a large cluster "severe": mean of the top three.
+      severity: c.severities.reduce((a, v) => a + v, 0) / 3,
     };
     const heat = heatScore(parts);
 
     // Place: the most frequent place key, shown by its most common full name.
     let place: string | null = null;
-    if (c.placeKey) {
+    // Name a place only if a fair share of the messages name it (else it is one message's detail).
+    const support = c.placeKey ? members.filter((m) => m.placeKey && placeSimilarity(m.placeKey, c.placeKey!) >= 0.6).length : 0;
+    if (c.placeKey && support >= Math.max(1, 0.3 * members.length)) {
       const names = new Map<string, number>();
       for (const m of members) if (m.placeKey && placeSimilarity(m.placeKey, c.placeKey) >= 0.6 && m.place) names.set(m.place, (names.get(m.place) ?? 0) + 1);
       place = [...names.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0]?.[0] ?? null;
@@ -467,6 +574,7 @@ export class HotspotDetector {
     const keywords = [...c.centroid.entries()]
       .sort((a, b) => b[1] - a[1])
       .map(([id]) => this.words[id]!)
+      .filter((w) => !w.startsWith('#'))
       .filter((w) => !placeWords.some((p) => p.includes(w) || w.includes(p)))
       .slice(0, 6);
     const problem = this.problemPhrase(c, members, place, keywords);
@@ -509,6 +617,8 @@ export class HotspotDetector {
       if (!m.title) continue;
       let s = 0;
       for (const [id, v] of m.vec) s += v * (c.centroid.get(id) ?? 0);
+      // Prefer short titles among equally central ones: labels must be read at a glance.
+      s *= 1 - 0.015 * Math.max(0, m.title.length - 12);
       if (!best || s > best.s) best = { m, s };
     }
     if (best) {

@@ -36,13 +36,13 @@ const BOUNDARY = new RegExp(
     '能不能', '能否', '是否', '什么', '怎么', '如何', '为什么', '为何', '何时', '存在', '没有', '已经', '一直', '经常', '严重',
     '导致', '影响', '出现', '位于', '地处', '座落在', '坐落在', '家住', '住在', '我们', '本人', '业主', '居民', '村民', '政府',
     '依法', '解决', '处理', '整治', '治理', '查处', '取缔', '拆除', '建设', '修建', '新建', '规划', '违规', '违法', '非法',
-    '的', '在', '与', '及', '对', '把', '被', '从', '向', '到', '给', '让', '将', '于', '有', '至', '旁', '请', '建', '办', '要',
+    '的', '在', '与', '及', '对', '把', '被', '从', '向', '到', '给', '让', '将', '于', '至', '旁', '请', '建', '办', '要',
   ].join('|'),
   'g',
 );
 
 // Substrings that never occur in a proper place name but often in the text around one.
-const NOT_A_NAME = /问题|成果|公示|改变|方面|交叉|噪音|扰民|孩子|上学|可以|还是|还有|现在|目前|非常|开始|每天|晚上|白天|凌晨|夜间|时候|施工|收费|管理|服务|工作|部门|领导|相关|情况/;
+const NOT_A_NAME = /问题|成果|公示|改变|方面|交叉|其他|其它|城市|本市|全市|噪音|扰民|孩子|上学|可以|还是|还有|现在|目前|非常|开始|每天|晚上|白天|凌晨|夜间|时候|施工|收费|管理|服务|工作|部门|领导|相关|情况/;
 
 // Names that are generic, not proper ("本小区", "该公司", "老小区").
 const GENERIC = new Set([
@@ -62,11 +62,18 @@ export interface PlaceOptions {
   limit?: number;
 }
 
+/** Township-level and community names: true places, but too coarse to define one hotspot. */
+export function isCoarsePlace(name: string): boolean {
+  return /(?:街道|镇|乡|社区|片区|新区|开发区|高新区|经开区)$/.test(name);
+}
+
 /** Is this a usable proper place name? */
 function acceptable(name: string): boolean {
   if (name.length < 2 || name.length > 14) return false;
   if (GENERIC.has(name) || NOT_A_NAME.test(name)) return false;
   if (/^[0-9a-z·]+$/i.test(name)) return false;
+  // A verb before 路 is an expression, not a road ("跑路", "修路", "让路").
+  if (/(?:跑|走|修|让|出|带|引|问|拦|堵|绕|上|开|找|退|活|思|套|线|网|电|门)路$/.test(name)) return false;
   // "西路", "中路": a direction and a road type, not a name.
   if (/^[东南西北中内外新老大小上下前后左右][路街道巷桥城]$/.test(name)) return false;
   // A suffix with only a number or a pronoun in front ("3路", "该村", "一期").
@@ -91,11 +98,24 @@ export function extractPlaces(text: string, opts: PlaceOptions = {}): string[] {
   for (const piece of cut.split('|')) {
     if (piece.length >= 2) {
       PLACE_RE.lastIndex = 0;
+      let prev: { name: string; at: number; end: number } | null = null;
       for (const m of piece.matchAll(PLACE_RE)) {
         // A unit word left at the front by a cut ("区旧城", "个天桥") is not part of the name.
         const lead = /^(?:区|个|内|外|街道|号|栋|座|期)(?=.{2})/.exec(m[0])?.[0] ?? '';
         const name = m[0].slice(lead.length);
-        if (acceptable(name)) found.push({ name, at: offset + (m.index ?? 0) + lead.length });
+        const at = offset + (m.index ?? 0) + lead.length;
+        const end = offset + (m.index ?? 0) + m[0].length;
+        // Adjacent names form one compound name: "伊景园" + "滨河苑" → "伊景园滨河苑".
+        if (prev && prev.end === at && prev.name.length + name.length <= 14 && !GENERIC.has(name)) {
+          const joined = prev.name + name;
+          const last = found[found.length - 1];
+          if (last && last.at === prev.at && last.name === prev.name) last.name = joined;
+          else found.push({ name: joined, at: prev.at });
+          prev = { name: joined, at: prev.at, end };
+          continue;
+        }
+        if (acceptable(name)) found.push({ name, at });
+        prev = acceptable(name) ? { name, at, end } : null;
       }
     }
     offset += piece.length + 1;

@@ -1,6 +1,7 @@
 // Migrations in code (no files to find at run time), applied in order by Kysely's Migrator.
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './0001_core.ts';
+import * as m0002 from './0002_scoring.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -9,6 +10,7 @@ export interface MigrationContext {
 type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 const STEPS: Record<string, Step> = {
   '0001_core': m0001,
+  '0002_scoring': m0002,
 };
 
 class CodeProvider implements MigrationProvider {
