@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -38,7 +38,8 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     loggerInstance: (opts.logger === false ? undefined : s.ctx.log) as FastifyBaseLogger | undefined,
     bodyLimit: s.ctx.config.BODY_LIMIT_BYTES,
     trustProxy: 'loopback',
-    disableRequestLogging: s.ctx.config.LOG_LEVEL !== 'debug' && s.ctx.config.LOG_LEVEL !== 'trace',
+    // One log line per request only when debugging: request logs carry addresses, not needed daily.
+    logController: new LogController({ disableRequestLogging: s.ctx.config.LOG_LEVEL !== 'debug' && s.ctx.config.LOG_LEVEL !== 'trace' }),
     ajv: { customOptions: { allErrors: false } },
     routerOptions: { maxParamLength: 200 },
     // Errors raised by the router itself (over-long URLs, bad encoding) in the one error shape.

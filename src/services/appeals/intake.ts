@@ -15,7 +15,7 @@ import type { ServiceContext } from '../context.ts';
 import type { OrgService } from '../org.ts';
 import { requirePermission, type Principal } from '../principal.ts';
 import { actorFor, type AppealWriter } from './writer.ts';
-import { stateColumns } from '../../store/repositories/appeals.ts';
+import { appealRow, stateColumns, type AppealStatic } from '../../store/repositories/appeals.ts';
 
 export interface SubmitInput {
   type: AppealType;
@@ -98,6 +98,21 @@ export class AppealIntakeService {
 
     for (let attempt = 0; ; attempt++) {
       const trackingCode = newTrackingCode(now);
+      const stat: AppealStatic = {
+        trackingCode,
+        regionCode: input.regionCode,
+        intakeUnitId: intake.id,
+        intakePath: intake.path,
+        title: input.title.trim(),
+        body: input.body.trim(),
+        // Anonymous appeals keep no identity at all (PIPL data minimisation).
+        addressEnc: this.ctx.pii.encrypt(input.address?.trim() || null),
+        citizenNameEnc: anonymous ? null : this.ctx.pii.encrypt(input.citizenName?.trim() || null),
+        citizenPhoneEnc: anonymous ? null : this.ctx.pii.encrypt(phone),
+        citizenPhoneIdx: anonymous ? null : this.ctx.pii.blindIndex(phone),
+        anonymous,
+        accessPinHash: accessPin ? pinHash(id, accessPin) : null,
+      };
       const result: SubmitResult = {
         id,
         trackingCode,
@@ -109,29 +124,9 @@ export class AppealIntakeService {
       };
       try {
         await this.ctx.db.transaction().execute(async (trx) => {
-          await repos.appeals.insert(
-            trx,
-            id,
-            {
-              trackingCode,
-              regionCode: input.regionCode,
-              intakeUnitId: intake.id,
-              intakePath: intake.path,
-              title: input.title.trim(),
-              body: input.body.trim(),
-              // Anonymous appeals keep no identity at all (PIPL data minimisation).
-              addressEnc: this.ctx.pii.encrypt(input.address?.trim() || null),
-              citizenNameEnc: anonymous ? null : this.ctx.pii.encrypt(input.citizenName?.trim() || null),
-              citizenPhoneEnc: anonymous ? null : this.ctx.pii.encrypt(phone),
-              citizenPhoneIdx: anonymous ? null : this.ctx.pii.blindIndex(phone),
-              anonymous,
-              accessPinHash: accessPin ? pinHash(id, accessPin) : null,
-            },
-            state,
-            event,
-          );
-          const stored = await repos.appeals.findRow(trx, id);
-          await this.writer.project(trx, { row: stored ?? ({ id, ...stateColumns(state, null) } as never), state, event });
+          await repos.appeals.insert(trx, id, stat, state, event);
+
+          await this.writer.project(trx, { row: { ...appealRow(id, stat), ...stateColumns(state, null) }, state, event });
           if (idempotencyKey) {
             // Same transaction: a retried request finds either nothing stored or the whole result.
             await repos.idempotency.insert(trx, {

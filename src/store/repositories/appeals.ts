@@ -125,6 +125,25 @@ export function rowToEvent(r: Database['appeal_events']): AppealEvent {
   } as AppealEvent;
 }
 
+/** The static columns of a new appeal row. */
+export function appealRow(id: string, stat: AppealStatic) {
+  return {
+    id,
+    tracking_code: stat.trackingCode,
+    region_code: stat.regionCode,
+    intake_unit_id: stat.intakeUnitId,
+    intake_path: stat.intakePath,
+    title: stat.title,
+    body: stat.body,
+    address_enc: stat.addressEnc,
+    citizen_name_enc: stat.citizenNameEnc,
+    citizen_phone_enc: stat.citizenPhoneEnc,
+    citizen_phone_idx: stat.citizenPhoneIdx,
+    anonymous: b(stat.anonymous),
+    access_pin_hash: stat.accessPinHash,
+  };
+}
+
 export class AppealRepository {
   async findRow(db: Executor, id: string): Promise<AppealTable | undefined> {
     return db.selectFrom('appeals').selectAll().where('id', '=', id).executeTakeFirst();
@@ -137,22 +156,7 @@ export class AppealRepository {
   async insert(db: Executor, id: string, stat: AppealStatic, state: AppealState, event: AppealEvent): Promise<void> {
     await db
       .insertInto('appeals')
-      .values({
-        id,
-        tracking_code: stat.trackingCode,
-        region_code: stat.regionCode,
-        intake_unit_id: stat.intakeUnitId,
-        intake_path: stat.intakePath,
-        title: stat.title,
-        body: stat.body,
-        address_enc: stat.addressEnc,
-        citizen_name_enc: stat.citizenNameEnc,
-        citizen_phone_enc: stat.citizenPhoneEnc,
-        citizen_phone_idx: stat.citizenPhoneIdx,
-        anonymous: b(stat.anonymous),
-        access_pin_hash: stat.accessPinHash,
-        ...stateColumns(state, null),
-      })
+      .values({ ...appealRow(id, stat), ...stateColumns(state, null) })
       .execute();
     await db.insertInto('appeal_events').values(eventToRow(event, stat.regionCode)).execute();
   }
