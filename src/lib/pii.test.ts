@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { maskAddress, maskName, maskPhone, PiiCipher } from './pii.ts';
+
+describe('personal data cipher', () => {
+  const c = new PiiCipher(['k2:second-secret-0123456789-abcdefghij', 'k1:first-secret-0123456789-abcdefghijk']);
+  it('round-trips any text and never repeats a ciphertext', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 300 }), (t) => {
+        const a = c.encrypt(t)!;
+        expect(c.decrypt(a)).toBe(t);
+        expect(c.encrypt(t)).not.toBe(a);
+        expect(a).not.toContain(t.length > 3 ? t : '\u0000');
+      }),
+    );
+  });
+  it('detects tampering (integrity protection)', () => {
+    const box = c.encrypt('13812345678')!;
+    const [id, mode, b64] = box.split('.');
+    const raw = Buffer.from(b64!, 'base64');
+    raw[20] = raw[20]! ^ 1;
+    expect(() => c.decrypt(`${id}.${mode}.${raw.toString('base64')}`)).toThrow();
+  });
+  it('reads old keys after rotation and keeps the blind index stable', () => {
+    const old = new PiiCipher(['k1:first-secret-0123456789-abcdefghijk']);
+    const box = old.encrypt('王建国')!;
+    expect(c.decrypt(box)).toBe('王建国');
+    expect(c.isStale(box)).toBe(true);
+    expect(c.blindIndex('138 1234 5678')).toBe(old.blindIndex('+8613812345678'));
+    expect(c.blindIndex('13812345678')).not.toBe(c.blindIndex('13812345679'));
+  });
+  it('masks for display', () => {
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskName('王建国')).toBe('王**');
+    expect(maskName('欧阳修文')).toBe('欧阳**');
+    expect(maskAddress('清江区城关街道丽华小区3栋502')).toMatch(/^清江区城关街道丽\S*\*\*\*\*$/);
+  });
+});
