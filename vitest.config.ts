@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts'],
           environment: 'node',
+          // Property and simulation tests do real work; a loaded CI machine must not fail them on time.
+          testTimeout: 60_000,
         },
       },
       {

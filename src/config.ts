@@ -1,6 +1,7 @@
 // Configuration from environment variables, validated once at start-up with documented defaults.
 import path from 'node:path';
 import { z } from 'zod';
+import { NOTIFY_CONFIG_SHAPE } from './notify-config.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -25,6 +26,33 @@ const schema = z.object({
   /** Appeals whose classification confidence is below this go to the triage queue. */
   AUTO_DISPATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(256 * 1024),
+  ...NOTIFY_CONFIG_SHAPE,
+  // Security (issue 6, docs/security.md): demo mode, second factor, passwords, captcha, rate limits, retention.
+  /** Set by `minbiao serve --demo`: demo accounts keep their published passwords and need no second factor. Refused in production. */
+  DEMO_MODE: bool.default(false),
+  /** Roles that must sign in with a TOTP second factor (comma-separated; empty = none). */
+  MFA_REQUIRED_ROLES: z.string().regex(/^[a-z,\s]*$/, 'comma-separated role names').default('sysadmin,secadmin,auditor'),
+  /** A password older than this must be changed at the next sign-in (0 = never). */
+  PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  /** Proof-of-work captcha (ALTCHA) on the citizen's submission and tracking. */
+  CAPTCHA_ENABLED: bool.default(true),
+  /** Upper bound of the secret number: the work a client does is about half of it in SHA-256 hashes. */
+  CAPTCHA_MAX_NUMBER: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
+  CAPTCHA_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+  RATE_LIMITS_ENABLED: bool.default(true),
+  /** Citizen submissions per source address per hour (token bucket: burst = the hourly amount). */
+  RATE_SUBMIT_PER_IP_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  /** Citizen submissions per phone number per day. */
+  RATE_SUBMIT_PER_PHONE_DAY: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Tracking and rating requests per source address per hour, and per tracking code per hour. */
+  RATE_TRACK_PER_IP_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  RATE_TRACK_PER_CODE_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Sign-in attempts per source address per minute (the account lockout counts per user). */
+  RATE_LOGIN_PER_IP_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  /** Challenges handed out per source address per minute. */
+  RATE_CAPTCHA_PER_IP_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /** Days after an appeal is closed after which the citizen's identity is erased (PIPL). */
+  PII_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
 });
 
 export type Config = z.infer<typeof schema> & { dataDir: string; dialect: 'sqlite' | 'postgres' };
@@ -39,5 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`配置无效 / Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  if (c.DEMO_MODE && c.NODE_ENV === 'production') {
+    throw new ConfigError('配置无效 / Invalid configuration:\n  DEMO_MODE: 生产环境不能使用演示模式 / demo mode is refused when NODE_ENV=production');
+  }
   return { ...c, dataDir: path.resolve(c.DATA_DIR), dialect: c.DATABASE_URL ? 'postgres' : 'sqlite' };
 }

@@ -6,10 +6,15 @@ import * as migrate from './commands/migrate.ts';
 import * as seed from './commands/seed.ts';
 import * as serve from './commands/serve.ts';
 import * as users from './commands/users.ts';
+import * as security from './commands/security.ts';
 
 const program = new Command();
 program.name('minbiao').description('民标 MinBiao — 以民意为导向的政法业绩评价平台').showHelpAfterError();
-for (const m of [serve, migrate, seed, users]) m.register(program);
+for (const m of [serve, migrate, seed, users, security]) m.register(program);
+(await import('./commands/score.ts')).register(program);
+(await import('./commands/interop.ts')).register(program);
+(await import('./commands/notify.ts')).register(program);
+(await import('./commands/participation.ts')).register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,6 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Services } from '../services/index.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { registerSecurity } from './plugins/security.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { appealRoutes } from './routes/appeals/index.ts';
 import { auditRoutes } from './routes/audit/index.ts';
@@ -20,6 +21,7 @@ import { calendarRoutes } from './routes/calendar/index.ts';
 import { categoryRoutes } from './routes/categories/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { regionRoutes } from './routes/regions/index.ts';
+import { securityRoutes } from './routes/security/index.ts';
 import { taskRoutes } from './routes/tasks/index.ts';
 import { trackRoutes } from './routes/track/index.ts';
 import { unitRoutes } from './routes/units/index.ts';
@@ -73,6 +75,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   });
   await app.register(cookie);
   registerAuth(app, s);
+  registerSecurity(app, s);
 
   await app.register(swagger, {
     openapi: {
@@ -84,9 +87,13 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
 
-  for (const routes of [healthRoutes, authRoutes, unitRoutes, userRoutes, categoryRoutes, regionRoutes, calendarRoutes, appealRoutes, trackRoutes, taskRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, unitRoutes, userRoutes, categoryRoutes, regionRoutes, calendarRoutes, appealRoutes, trackRoutes, taskRoutes, auditRoutes, securityRoutes]) {
     await app.register(routes(s));
   }
+  await app.register((await import('./routes/metrics/index.ts')).metricsRoutes(s));
+  await app.register((await import('./routes/participation/index.ts')).participationRoutes(s));
+  for (const r of [(await import('./routes/kb/index.ts')).kbRoutes, (await import('./routes/notify/index.ts')).notifyRoutes]) await app.register(r(s));
+  for (const r of [(await import('./routes/open311/index.ts')).open311Routes, (await import('./routes/interop/index.ts')).interopRoutes]) await app.register(r(s));
 
   if (opts.serveWeb !== false && fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -26,12 +26,18 @@ interface KeySet {
   id: string;
   enc: Buffer;
   mac: Buffer;
+  /** Integrity key for records that must not change silently (the audit chain). */
+  seal: Buffer;
+  /** Root for other purpose-bound keys (captcha signatures …). */
+  root: Buffer;
 }
 
 function derive(secret: string, id: string): KeySet {
   const ikm = Buffer.from(secret, 'utf8');
   const okm = Buffer.from(hkdfSync('sha256', ikm, Buffer.from('minbiao-pii'), Buffer.from(`keys:${id}`), 64));
-  return { id, enc: okm.subarray(0, 32), mac: okm.subarray(32, 64) };
+  const seal = Buffer.from(hkdfSync('sha256', ikm, Buffer.from('minbiao-seal'), Buffer.from(`seal:${id}`), 32));
+  const root = Buffer.from(hkdfSync('sha256', ikm, Buffer.from('minbiao-purpose'), Buffer.from(`root:${id}`), 32));
+  return { id, enc: okm.subarray(0, 32), mac: okm.subarray(32, 64), seal, root };
 }
 
 export class PiiCipher {
@@ -107,6 +113,32 @@ export class PiiCipher {
   /** True when the ciphertext was written under an older key (to be re-encrypted on rotation). */
   isStale(box: string | null): boolean {
     return !!box && !box.startsWith(`${this.current.id}.`);
+  }
+
+  /** The id of the key new ciphertexts and seals are written with. */
+  get currentKeyId(): string {
+    return this.current.id;
+  }
+
+  /** Keyed integrity seal (HMAC-SM3) of `data`: "keyid:hex". Without the key it cannot be recomputed. */
+  seal(data: string): string {
+    return `${this.current.id}:${createHmac(MAC_HASH, this.current.seal).update(data, 'utf8').digest('hex')}`;
+  }
+
+  /** 'ok', 'bad' (does not match) or 'unknown-key' (sealed under a key no longer configured). */
+  checkSeal(data: string, sealed: string): 'ok' | 'bad' | 'unknown-key' {
+    const i = sealed.indexOf(':');
+    if (i <= 0) return 'bad';
+    const k = this.keys.get(sealed.slice(0, i));
+    if (!k) return 'unknown-key';
+    const expect = Buffer.from(createHmac(MAC_HASH, k.seal).update(data, 'utf8').digest('hex'));
+    const got = Buffer.from(sealed.slice(i + 1));
+    return got.length === expect.length && timingSafeEqual(got, expect) ? 'ok' : 'bad';
+  }
+
+  /** A 32-byte key for one purpose (e.g. 'captcha'), derived from the current key. */
+  purposeKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.current.root, Buffer.from('minbiao-purpose'), Buffer.from(purpose), 32));
   }
 }
 

@@ -25,6 +25,7 @@ import { repos } from '../store/repositories/index.ts';
 import type { AppealTable, OrgUnitTable, RatingTable, TaskTable } from '../store/schema.ts';
 import type { Services } from './index.ts';
 import type { Actor } from '../domain/appeal/types.ts';
+import { rebuildScoreFacts } from './scoring/projector.ts';
 
 /** The demo staff accounts (demo mode only; a production start never creates them). */
 export const DEMO_ACCOUNTS: { username: string; password: string; role: Role; label: string }[] = [
@@ -255,6 +256,9 @@ export async function seedDemo(s: Services, opts: SeedOptions): Promise<SeedRepo
   }
   await flush();
   opts.onProgress?.(report.appeals, total);
+  await rebuildScoreFacts(s);
+  await (await import('./participation/demo.ts')).seedParticipationDemo(s, { seed: opts.seed, now });
+  await (await import('./knowledge/starter.ts')).seedKnowledgeBase(s, { now });
   report.ms = Date.now() - t0;
   return report;
 

@@ -16,8 +16,13 @@ import { AppealHandlingService } from './appeals/handling.ts';
 import { AppealIntakeService } from './appeals/intake.ts';
 import { AppealQueryService } from './appeals/queries.ts';
 import { AppealWriter } from './appeals/writer.ts';
+import { SecurityServices } from './security/index.ts';
+import { createParticipation, type ParticipationServices } from './participation/index.ts';
+import { ensureScoreFacts, scoreProjector } from './scoring/projector.ts';
+import { ScoringService } from './scoring/service.ts';
+import { createKnowledgeNotify, type KnowledgeNotifyServices } from './knowledge-notify.ts';
 
-export interface Services {
+export interface Services extends KnowledgeNotifyServices {
   ctx: ServiceContext;
   audit: AuditService;
   org: OrgService;
@@ -28,6 +33,9 @@ export interface Services {
   intake: AppealIntakeService;
   handling: AppealHandlingService;
   queries: AppealQueryService;
+  security: SecurityServices;
+  participation: ParticipationServices;
+  scoring: ScoringService;
   close(): Promise<void>;
 }
 
@@ -67,15 +75,19 @@ export async function createServices(
     now: opts.now ?? Date.now,
   };
   const audit = new AuditService(ctx);
+  if (opts.migrate !== false) await audit.init();
   const org = new OrgService(ctx, audit);
   const categories = new CategoryService(ctx, audit);
   const calendar = new CalendarService(ctx, audit);
   const auth = new AuthService(ctx, org, audit);
   const writer = new AppealWriter(ctx, org, audit);
+  // The figures' read model (score_facts / score_stats) moves in the same transaction as every appeal change.
+  writer.addProjector(scoreProjector());
   const intake = new AppealIntakeService(ctx, org, categories, calendar, audit, writer);
   const handling = new AppealHandlingService(ctx, org, categories, calendar, writer);
   const queries = new AppealQueryService(ctx, org, handling, audit);
-  return {
+  const scoring = new ScoringService(ctx, org, categories, audit);
+  const services: Services = {
     ctx,
     audit,
     org,
@@ -86,6 +98,12 @@ export async function createServices(
     intake,
     handling,
     queries,
+    security: new SecurityServices(ctx, audit),
+    participation: createParticipation(ctx, org, categories, audit),
+    scoring,
+    ...createKnowledgeNotify(ctx, { org, categories, audit, writer, handling }),
     close: () => handle.close(),
   };
+  if (opts.migrate !== false) await ensureScoreFacts(services);
+  return services;
 }

@@ -2,6 +2,10 @@
 // booleans are 0/1 integers and JSON is text, so that SQLite and PostgreSQL return identical rows.
 import type { ColumnType, Generated } from 'kysely';
 import type { ScoringTables } from './scoring-schema.ts';
+import type { KnowledgeNotifyTables } from './knowledge-schema.ts';
+import type { SecurityTables } from './security-schema.ts';
+import type { ParticipationTables } from './participation-schema.ts';
+import type { InteropTables } from './interop-schema.ts';
 
 type Bool = number;
 
@@ -211,7 +215,7 @@ export interface SettingTable {
   updated_by: string | null;
 }
 
-export interface Database extends ScoringTables {
+export interface Database extends ScoringTables, KnowledgeNotifyTables, SecurityTables, ParticipationTables, InteropTables {
   org_units: OrgUnitTable;
   users: UserTable;
   sessions: SessionTable;

@@ -11,7 +11,8 @@ export function register(program: Command): void {
     .option('--demo', '空数据库时写入演示数据 / seed the demo city into an empty database')
     .option('--appeals <n>', '演示诉求数量 / number of demo appeals', '6000')
     .action(async (opts: { demo?: boolean; appeals: string }) => {
-      const config = loadConfig();
+      // Demo mode (demo accounts with published passwords, no second factor) only with --demo; refused in production.
+      const config = loadConfig(opts.demo ? { ...process.env, DEMO_MODE: 'true' } : process.env);
       const running = await startServer(config, {
         beforeListen: async (s) => {
           if (!opts.demo) return;
@@ -27,7 +28,7 @@ export function register(program: Command): void {
         `  数据库 / database:                 ${running.services.ctx.handle.dialect}${running.services.ctx.handle.file ? ` (${running.services.ctx.handle.file})` : ''}`,
       ];
       if (opts.demo) {
-        lines.push('', '  演示账号 / demo accounts (demo mode only):');
+        lines.push('', '  ⚠ 演示模式:账号密码公开,切勿用于真实诉求 / DEMO MODE: published passwords, never for real appeals', '  演示账号 / demo accounts (demo mode only):');
         for (const a of DEMO_ACCOUNTS) lines.push(`    ${a.username.padEnd(12)} ${a.password.padEnd(14)} ${a.label}`);
       }
       process.stdout.write(lines.join('\n') + '\n\n');

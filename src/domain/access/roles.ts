@@ -26,6 +26,9 @@ export const PERMISSIONS = [
   'rating.review', // decide a unit's appeal against a rating (申诉复核)
   'pii.unmask',
   'metrics.read',
+  'metrics.publish', // publish (freeze) and verify a period's assessment
+  'metrics.configure', // the weights of the 民标 figures
+  'metrics.audit', // anti-gaming signals, snapshot verification (auditor)
   'org.read',
   'org.manage',
   'user.manage',
@@ -34,11 +37,16 @@ export const PERMISSIONS = [
   'security.manage',
   'audit.read',
   'task.read',
+  'kb.manage', // write knowledge articles of units in scope (草稿), see the gaps
+  'kb.publish', // review, publish and expire knowledge articles; synonyms
+  'notify.manage', // notification templates and the outbox
+  'consultation.manage', // open, moderate and answer consultations (征集); follow-up tasks
+  'survey.manage', // survey rounds, phone-interview entry, population margins
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  handler: ['appeal.read', 'appeal.handle', 'pii.unmask', 'metrics.read', 'org.read', 'task.read'],
+  handler: ['appeal.read', 'appeal.handle', 'pii.unmask', 'metrics.read', 'org.read', 'task.read', 'kb.manage'],
   dispatcher: [
     'appeal.read',
     'appeal.create',
@@ -49,11 +57,15 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'metrics.read',
     'org.read',
     'task.read',
+    'consultation.manage',
+    'survey.manage',
+    'kb.manage',
+    'kb.publish',
   ],
-  leader: ['appeal.read', 'appeal.supervise', 'rating.review', 'metrics.read', 'org.read', 'task.read'],
-  sysadmin: ['org.read', 'org.manage', 'user.manage', 'category.manage', 'calendar.manage'],
+  leader: ['appeal.read', 'appeal.supervise', 'rating.review', 'metrics.read', 'metrics.publish', 'org.read', 'task.read', 'consultation.manage', 'survey.manage', 'kb.manage', 'kb.publish'],
+  sysadmin: ['org.read', 'org.manage', 'user.manage', 'category.manage', 'calendar.manage', 'metrics.configure', 'notify.manage'],
   secadmin: ['org.read', 'security.manage', 'user.manage'],
-  auditor: ['org.read', 'audit.read'],
+  auditor: ['org.read', 'audit.read', 'metrics.audit'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {

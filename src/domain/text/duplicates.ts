@@ -1,6 +1,6 @@
 // Near-duplicate and repeat detection over a sliding window (default 90 days).
 //
-// MinHash over character 3-gram shingles estimates the Jaccard similarity of two appeals; LSH banding
+// MinHash over character bigram shingles estimates the Jaccard similarity of two appeals; LSH banding
 // (16 bands × 4 rows) turns "find everything similar" into a few hash-bucket look-ups, so a query
 // costs the same at 1 million stored appeals as at 1 thousand. Storage is typed arrays (no object per
 // appeal) and old entries are dropped by compaction, amortised O(1) per insert.
@@ -32,10 +32,10 @@ export const DEFAULT_NEAR_DUPLICATE_OPTIONS: NearDuplicateOptions = {
   windowMs: 90 * DAY_MS,
   bands: 16,
   rows: 4,
-  shingle: 3,
+  shingle: 2,
   sameIssueThreshold: 0.5,
   repeatThreshold: 0.3,
-  maxBucketScan: 256,
+  maxBucketScan: 128,
   seed: 0x5eed,
 };
 
@@ -57,7 +57,7 @@ export interface MinHashSignature {
 }
 
 /** Shingle hashes of a text: character n-grams of letters and digits only (punctuation/spaces ignored). */
-export function shingleHashes(text: string, size = 3): Uint32Array {
+export function shingleHashes(text: string, size = 2): Uint32Array {
   const cps: number[] = [];
   for (const ch of normalizeText(text)) {
     const cp = ch.codePointAt(0)!;

@@ -46,8 +46,13 @@ export interface HotspotOptions {
   centroidTerms: number;
   indexTerms: number;
   queryTerms: number;
-  /** Latest members of a candidate cluster compared one by one, and the discount on that similarity. */
+  /** In a report, two live clusters at the same place are one hotspot above this centroid cosine. */
+  samePlaceMerge: number;
+  /** Candidate clusters scored in full per message (the rest are ruled out by the partial score). */
+  maxCandidates: number;
+  /** Latest members of a candidate cluster compared one by one (for the best few candidates only), and the discount on that similarity. */
   memberChecks: number;
+  memberCheckCandidates: number;
   memberDiscount: number;
   /** Most recently active clusters kept per keyword in the inverted index. */
   maxPosting: number;
@@ -68,9 +73,12 @@ export const DEFAULT_HOTSPOT_OPTIONS: HotspotOptions = {
   maxBodyChars: 600,
   centroidTerms: 40,
   indexTerms: 8,
-  queryTerms: 10,
+  queryTerms: 8,
   maxPosting: 64,
+  samePlaceMerge: 0.18,
+  maxCandidates: 24,
   memberChecks: 8,
+  memberCheckCandidates: 6,
   memberDiscount: 0.85,
   knownPlaces: [],
   severity: (m) => assessRisk(`${m.title ?? ''}。${m.text}`).score,
@@ -84,15 +92,17 @@ const APPEAL_WORDS = new Set(
     '我们 他们 你们 自己 本人 大家 今天 现在 目前 已经 一直 经常 每天 不能 没有 可以 是否 能否 怎么 为什么 如何 什么 ' +
     '存在 导致 影响 进行 出现 发现 造成 希望 能够 为了 因为 所以 但是 而且 如果 还是 还有 这个 那个 这些 那些 这样 ' +
     '一个 一些 很多 非常 特别 多次 时间 时候 地方 方面 工作 人员 同志 书记 市长 区长 县长 局长 感谢您 请问 是不是 ' +
-    '市委 区委 县委 街道办 社区 a市 西地省'
+    '市委 区委 县委 街道办 社区'
   ).split(/\s+/),
 );
 
 // Anonymised or administrative tokens such as "A3区", "K9县" carry place, not topic.
 const ADMIN_TOKEN = /^[a-z]\d{0,2}(?:市|区|县)?$/i;
-const ADMIN_IN_TEXT = /[a-z]\d{0,2}(?:市|区|县)|西地省/gi;
+const ADMIN_IN_TEXT = /[a-z]\d{0,2}(?:市|区|县)|[\u4e00-\u9fff]{2}省/gi;
 // A number followed by a name, not by a unit: "58车贷", "3号线" (but not "2019年", "3栋", "10万").
 const NUMBERED_NAME = /(?<![0-9a-z.])[0-9]{1,4}(?![0-9])(?:号线|(?![年月日号栋楼层期元万亿千百个次天点分米户人位名多余岁平间套辆条家路届级周小时所座])[\u4e00-\u9fff]{2})/g;
+
+const EMPTY_VEC: Map<number, number> = new Map();
 
 export interface HotspotTrendPoint {
   /** Calendar day in Asia/Shanghai, YYYY-MM-DD. */
@@ -364,50 +374,85 @@ export class HotspotDetector {
 
   private bestCluster(vec: Map<number, number>, pKey: string | null, strength: number, time: number): { cluster: Cluster; score: number } | null {
     const cutoff = time - this.options.windowMs;
-    const candidates = new Set<number>();
+    const live = (c: Cluster | undefined): c is Cluster => !!c && !c.closed && c.lastTime >= cutoff && c.norm > 0;
+    // 1. Through the postings of the message's strongest terms, accumulate a partial cosine per
+    //    cluster (the classic inverted-index accumulator); clusters at the same place join at 0.
+    const acc = new Map<number, number>();
     const top = [...vec.entries()].sort((a, b) => b[1] - a[1]).slice(0, this.options.queryTerms);
-    for (const [id] of top) for (const c of this.postings.get(id) ?? []) candidates.add(c);
-    if (pKey) for (const g of placeBigrams(pKey)) for (const c of this.placePostings.get(g) ?? []) candidates.add(c);
-    let best: { cluster: Cluster; score: number } | null = null;
-    for (const cid of candidates) {
-      const c = this.clusters.get(cid);
-      if (!c || c.closed || c.lastTime < cutoff || c.norm === 0) continue;
+    for (const [id, v] of top) {
+      for (const cid of this.postings.get(id) ?? []) {
+        const c = this.clusters.get(cid);
+        if (!live(c)) continue;
+        const w = c.centroid.get(id);
+        acc.set(cid, (acc.get(cid) ?? 0) + (w === undefined ? 0 : (v * w) / c.norm));
+      }
+    }
+    if (pKey) {
+      for (const g of placeBigrams(pKey)) {
+        for (const cid of this.placePostings.get(g) ?? []) if (!acc.has(cid) && live(this.clusters.get(cid))) acc.set(cid, 0);
+      }
+    }
+    // 2. Score fully only the most promising few: cost per message stays bounded however many
+    //    clusters exist.
+    const samePlace = (c: Cluster) => !!pKey && !!c.placeKey && (c.placeKey.includes(pKey) || pKey.includes(c.placeKey));
+    const shortlist = [...acc.entries()]
+      .map(([cid, partial]) => {
+        const c = this.clusters.get(cid)!;
+        return { c, rank: partial + (samePlace(c) ? this.options.placeBonus : 0) };
+      })
+      .sort((a, b) => b.rank - a.rank || a.c.id - b.c.id)
+      .slice(0, this.options.maxCandidates);
+    // Centroid similarity (with the place adjustment) for the shortlist; the costlier comparison with
+    // the latest members only for the few best of them.
+    const scored: { c: Cluster; sim: number; placeAdjust: number }[] = [];
+    for (const { c } of shortlist) {
+      let placeAdjust = 0;
+      if (pKey && c.placeKey) {
+        const ps = placeSimilarity(pKey, c.placeKey);
+        // Both specific and titled: full bonus/penalty; a body-only place: half; a township: bonus only.
+        const both = Math.min(strength, c.placeStrength);
+        const scale = both >= 2 ? 1 : 0.5;
+        // Two titles naming different specific places are different hotspots, however alike the words
+        // ("X小区麻将馆扰民" and "Y小区麻将馆扰民").
+        if (ps < 0.3 && both >= 2) continue;
+        if (ps >= 0.6) placeAdjust = this.options.placeBonus * ps * scale;
+        else if (ps < 0.3 && both >= 1) placeAdjust = -this.options.placeMismatchPenalty * scale;
+      }
       let dot = 0;
       for (const [id, v] of vec) {
         const w = c.centroid.get(id);
         if (w !== undefined) dot += v * w;
       }
+      scored.push({ c, sim: dot / c.norm, placeAdjust });
+    }
+    scored.sort((a, b) => b.sim + b.placeAdjust - (a.sim + a.placeAdjust) || a.c.id - b.c.id);
+    let best: { cluster: Cluster; score: number } | null = null;
+    scored.forEach((x, rank) => {
       // Similar to the cluster as a whole, or very similar to one of its latest messages (a short
       // message rarely resembles the average of long ones, but does resemble its closest sibling).
-      let score = dot / c.norm;
-      const recent = c.members.length > 1 ? c.members.slice(-this.options.memberChecks) : [];
-      for (const mm of recent) {
-        let d = 0;
-        for (const [id, v] of vec) {
-          const w = mm.vec.get(id);
-          if (w !== undefined) d += v * w;
+      let sim = x.sim;
+      if (rank < this.options.memberCheckCandidates && x.c.members.length > 1) {
+        for (const mm of x.c.members.slice(-this.options.memberChecks)) {
+          let d = 0;
+          for (const [id, v] of vec) {
+            const w = mm.vec.get(id);
+            if (w !== undefined) d += v * w;
+          }
+          sim = Math.max(sim, this.options.memberDiscount * d);
         }
-        score = Math.max(score, this.options.memberDiscount * d);
       }
-      if (pKey && c.placeKey) {
-        const ps = placeSimilarity(pKey, c.placeKey);
-        // Weak places (townships, body-only mentions): half the bonus and no penalty.
-        // Both specific and titled: full bonus/penalty; a body-only place: half; a township: bonus only.
-        const both = Math.min(strength, c.placeStrength);
-        const scale = both >= 2 ? 1 : 0.5;
-        if (ps >= 0.6 && score >= this.options.minTopicSimilarity) score += this.options.placeBonus * ps * scale;
-        // Two titles naming different specific places are different hotspots, however alike the words
-        // ("X小区麻将馆扰民" and "Y小区麻将馆扰民").
-        else if (ps < 0.3 && both >= 2) continue;
-        else if (ps < 0.3 && both >= 1) score -= this.options.placeMismatchPenalty * scale;
-      }
-      if (!best || score > best.score) best = { cluster: c, score };
-    }
+      // The place bonus needs some shared words first: a place alone is not an issue.
+      const score = sim + (x.placeAdjust > 0 && sim < this.options.minTopicSimilarity ? 0 : x.placeAdjust);
+      if (!best || score > best.score) best = { cluster: x.c, score };
+    });
     return best;
   }
 
   private join(c: Cluster, m: Member, severity: number): void {
     c.members.push(m);
+    // Only the latest members are compared one by one; older ones drop their vectors to save memory.
+    const old = c.members.length - 1 - this.options.memberChecks;
+    if (old >= 0) c.members[old]!.vec = EMPTY_VEC;
     c.lastTime = Math.max(c.lastTime, m.time);
     c.firstTime = Math.min(c.firstTime, m.time);
     if (severity > 0) {
@@ -454,7 +499,7 @@ export class HotspotDetector {
     if (!list) map.set(key, (list = []));
     list.push(clusterId);
     const cap = this.options.maxPosting;
-    if (list.length > cap * 2) {
+    if (list.length > cap * 1.5) {
       const seen = new Set<number>();
       const live: Cluster[] = [];
       for (let i = list.length - 1; i >= 0; i--) {
@@ -486,7 +531,11 @@ export class HotspotDetector {
     }
   }
 
-  /** The hottest issues at `now`: clusters active within the window, merged when they are the same issue. */
+  /**
+   * The hottest issues at `now`. Clusters active within the window are first consolidated — the same
+   * issue sometimes starts two clusters when its first messages were worded differently — then
+   * scored, and the top `n` returned.
+   */
   top(n: number, now: number, opts: { minMessages?: number; minLikes?: number } = {}): Hotspot[] {
     const minMessages = opts.minMessages ?? 2;
     const minLikes = opts.minLikes ?? 50;
@@ -495,44 +544,94 @@ export class HotspotDetector {
     for (const c of this.clusters.values()) {
       if (c.lastTime < cutoff) continue;
       const members = c.members.filter((m) => m.time >= cutoff && m.time <= now);
-      if (members.length === 0) continue;
-      const likes = members.reduce((a, m) => a + m.likes, 0);
-      if (members.length < minMessages && likes < minLikes) continue;
-      live.push({ c, members });
+      if (members.length) live.push({ c, members });
     }
-    let scored = live.map((x) => this.describe(x.c, x.members, now));
-    scored.sort((a, b) => b.heat - a.heat || a.id - b.id);
-    // The same issue sometimes ends up in two clusters (different wording early on): merge near
-    // duplicates among the leaders so the list shows distinct issues.
-    scored = this.mergeLeaders(scored.slice(0, Math.max(n * 5, 50)), live, now).slice(0, n);
-    return scored;
+    const groups = this.consolidate(live);
+    const out: Hotspot[] = [];
+    for (const g of groups) {
+      const likes = g.members.reduce((a, m) => a + m.likes, 0);
+      if (g.members.length < minMessages && likes < minLikes) continue;
+      out.push(this.describe(g.cluster, g.members, now));
+    }
+    out.sort((a, b) => b.heat - a.heat || a.id - b.id);
+    return out.slice(0, Math.max(0, n));
   }
 
-  private mergeLeaders(list: Hotspot[], live: { c: Cluster; members: Member[] }[], now: number): Hotspot[] {
-    const byId = new Map(live.map((x) => [x.c.id, x]));
-    const out: { h: Hotspot; members: Member[]; centroid: Map<number, number>; placeKey: string | null }[] = [];
-    for (const h of list) {
-      const x = byId.get(h.id)!;
-      const centroid = x.c.centroid;
-      const target = out.find((o) => {
-        const ps = o.placeKey && x.c.placeKey ? placeSimilarity(o.placeKey, x.c.placeKey) : o.placeKey === x.c.placeKey ? 1 : 0;
-        const cos = cosine(o.centroid, centroid);
-        const weakPlace = !o.placeKey || !x.c.placeKey || x.c.placeStrength < 2;
-        return (ps >= 0.6 && cos >= 0.35) || cos >= (weakPlace ? 0.45 : 0.6);
-      });
-      if (target) {
-        target.members = [...target.members, ...x.members];
-        const merged = new Map(target.centroid);
-        for (const [k, v] of centroid) merged.set(k, (merged.get(k) ?? 0) + v);
-        target.centroid = merged;
-        const fake: Cluster = { ...x.c, id: target.h.id, centroid: merged, norm: Math.sqrt([...merged.values()].reduce((a, v) => a + v * v, 0)) };
-        fake.severities = [...x.c.severities, ...(byId.get(target.h.id)?.c.severities ?? [])].sort((a, b) => b - a).slice(0, 3);
-        fake.placeCounts = new Map(byId.get(target.h.id)!.c.placeCounts);
-        for (const [k, v] of x.c.placeCounts) fake.placeCounts.set(k, (fake.placeCounts.get(k) ?? 0) + v);
-        target.h = this.describe(fake, target.members, now);
-      } else out.push({ h, members: x.members, centroid, placeKey: x.c.placeKey });
+  /**
+   * Union clusters that are the same issue: same place and related words, or no reliable place and
+   * clearly the same words. Pairs are found through shared place bigrams and top keywords (bounded
+   * lists), never all pairs.
+   */
+  private consolidate(live: { c: Cluster; members: Member[] }[]): { cluster: Cluster; members: Member[] }[] {
+    const parent = live.map((_, i) => i);
+    const find = (i: number): number => {
+      while (parent[i] !== i) {
+        parent[i] = parent[parent[i]!]!;
+        i = parent[i]!;
+      }
+      return i;
+    };
+    const buckets = new Map<string, number[]>();
+    live.forEach((x, i) => {
+      const keys: string[] = [];
+      if (x.c.placeKey) for (const g of placeBigrams(x.c.placeKey)) keys.push(`p:${g}`);
+      for (const [id] of [...x.c.centroid.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3)) keys.push(`k:${id}`);
+      for (const k of keys) {
+        let list = buckets.get(k);
+        if (!list) buckets.set(k, (list = []));
+        list.push(i);
+      }
+    });
+    const tried = new Set<string>();
+    for (const list of buckets.values()) {
+      // Bound the pairs per key: the largest clusters are the ones worth consolidating.
+      const idx = list.length > 300 ? [...list].sort((a, b) => live[b]!.members.length - live[a]!.members.length).slice(0, 300) : list;
+      for (let u = 0; u < idx.length; u++) {
+        for (let v = u + 1; v < idx.length; v++) {
+          const i = idx[u]!;
+          const j = idx[v]!;
+          const key = i < j ? `${i}:${j}` : `${j}:${i}`;
+          if (tried.has(key)) continue;
+          tried.add(key);
+          if (find(i) === find(j)) continue;
+          if (this.sameIssue(live[i]!.c, live[j]!.c)) parent[find(i)] = find(j);
+        }
+      }
     }
-    return out.map((o) => o.h).sort((a, b) => b.heat - a.heat || a.id - b.id);
+    const merged = new Map<number, { cluster: Cluster; members: Member[] }>();
+    live.forEach((x, i) => {
+      const r = find(i);
+      const g = merged.get(r);
+      if (!g) {
+        merged.set(r, { cluster: x.c, members: [...x.members] });
+        return;
+      }
+      // Keep the larger cluster's identity; pool members, centroid, severities and place counts.
+      const big = g.cluster.members.length >= x.c.members.length ? g.cluster : x.c;
+      const centroid = new Map(g.cluster.centroid);
+      for (const [k, v] of x.c.centroid) centroid.set(k, (centroid.get(k) ?? 0) + v);
+      const placeCounts = new Map(g.cluster.placeCounts);
+      for (const [k, v] of x.c.placeCounts) placeCounts.set(k, (placeCounts.get(k) ?? 0) + v);
+      g.cluster = {
+        ...big,
+        centroid,
+        norm: Math.sqrt([...centroid.values()].reduce((a, v) => a + v * v, 0)),
+        placeCounts,
+        severities: [...g.cluster.severities, ...x.c.severities].sort((a, b) => b - a).slice(0, 3),
+        placeStrength: Math.max(g.cluster.placeStrength, x.c.placeStrength),
+      };
+      g.members.push(...x.members);
+    });
+    return [...merged.values()];
+  }
+
+  private sameIssue(a: Cluster, b: Cluster): boolean {
+    const cos = cosine(a.centroid, b.centroid);
+    const ps = a.placeKey && b.placeKey ? placeSimilarity(a.placeKey, b.placeKey) : 0;
+    if (ps >= 0.6) return cos >= this.options.samePlaceMerge; // same place, related words
+    // Different specific places are different hotspots; otherwise the words must agree clearly.
+    if (a.placeKey && b.placeKey && a.placeStrength >= 2 && b.placeStrength >= 2) return false;
+    return cos >= 0.4;
   }
 
   /** Heat, label, keywords and trend of one cluster at `now`. */
@@ -561,13 +660,27 @@ export class HotspotDetector {
     };
     const heat = heatScore(parts);
 
-    // Place: the most frequent place key, shown by its most common full name.
+    // Place: the key named (or contained) by the most messages, titled specific places weighing most,
+    // shown by its most common full name — and only if a fair share of the messages name it.
     let place: string | null = null;
-    // Name a place only if a fair share of the messages name it (else it is one message's detail).
-    const support = c.placeKey ? members.filter((m) => m.placeKey && placeSimilarity(m.placeKey, c.placeKey!) >= 0.6).length : 0;
-    if (c.placeKey && support >= Math.max(1, 0.3 * members.length)) {
+    const keyed = members.filter((m) => m.placeKey);
+    const weightOf = (m: Member) => (m.placeStrength === 2 ? 1 : m.placeStrength === 1 ? 0.5 : 0.3);
+    let bestKey: { key: string; score: number; count: number } | null = null;
+    for (const key of new Set(keyed.map((m) => m.placeKey!))) {
+      let score = 0;
+      let count = 0;
+      for (const m of keyed) {
+        if (placeSimilarity(key, m.placeKey!) >= 0.6) {
+          score += weightOf(m);
+          count++;
+        }
+      }
+      if (!bestKey || score > bestKey.score || (score === bestKey.score && key.length > bestKey.key.length)) bestKey = { key, score, count };
+    }
+    const enough = members.length === 1 ? keyed[0]?.placeStrength !== undefined && keyed[0].placeStrength >= 1 : (bestKey?.count ?? 0) >= Math.max(2, 0.3 * members.length);
+    if (bestKey && enough) {
       const names = new Map<string, number>();
-      for (const m of members) if (m.placeKey && placeSimilarity(m.placeKey, c.placeKey) >= 0.6 && m.place) names.set(m.place, (names.get(m.place) ?? 0) + 1);
+      for (const m of keyed) if (m.place && placeSimilarity(m.placeKey!, bestKey.key) >= 0.6) names.set(m.place, (names.get(m.place) ?? 0) + weightOf(m));
       place = [...names.entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0]?.[0] ?? null;
     }
     const placeWords = place ? [place, placeKey(place)] : [];
@@ -612,19 +725,27 @@ export class HotspotDetector {
    * administrative prefixes and appeal verbs removed; else the top keywords.
    */
   private problemPhrase(c: Cluster, members: Member[], place: string | null, keywords: string[]): string {
-    let best: { m: Member; s: number } | null = null;
+    // Score each distinct title by how much of the cluster's strongest vocabulary it contains,
+    // preferring short titles: labels must be read at a glance.
+    const top = [...c.centroid.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([id, w]) => ({ w, word: this.words[id]!.replace(/^#/, '') }));
+    let best: { m: Member; phrase: string; s: number } | null = null;
+    const seen = new Set<string>();
     for (const m of members) {
-      if (!m.title) continue;
+      if (!m.title || seen.has(m.title)) continue;
+      seen.add(m.title);
+      const phrase = cleanTitle(m.title, [place, m.place].filter((x): x is string => !!x));
+      if (phrase.length < 2) continue;
       let s = 0;
-      for (const [id, v] of m.vec) s += v * (c.centroid.get(id) ?? 0);
-      // Prefer short titles among equally central ones: labels must be read at a glance.
-      s *= 1 - 0.015 * Math.max(0, m.title.length - 12);
-      if (!best || s > best.s) best = { m, s };
+      for (const t of top) if (phrase.includes(t.word)) s += t.w;
+      s /= 1 + 0.04 * Math.max(0, phrase.length - 10);
+      // A title that names the hotspot's place exactly leaves no misspelt remnant of it in the phrase.
+      if (place && normalizeText(m.title).includes(normalizeText(place))) s *= 1.25;
+      if (!best || s > best.s) best = { m, phrase, s };
     }
-    if (best) {
-      const phrase = cleanTitle(best.m.title, place ? [place, ...(best.m.place ? [best.m.place] : [])] : best.m.place ? [best.m.place] : []);
-      if (phrase.length >= 2) return phrase;
-    }
+    if (best && best.s > 0) return best.phrase;
     return keywords.slice(0, 3).join('');
   }
 }
@@ -660,7 +781,7 @@ function cosine(a: Map<number, number>, b: Map<number, number>): number {
 
 const TITLE_LEAD =
   /^(?:关于|反映|投诉|举报|咨询|建议|希望|请求|要求|恳请|请问|强烈|再次|紧急|实名|求助|请|对|有关|严重|市民|网友|业主|居民)+/;
-const ADMIN_ANY = /[a-z]\d{0,2}(?:市|区|县)|西地省|[\u4e00-\u9fff]{2}省/gi;
+const ADMIN_ANY = /[a-z]\d{0,2}(?:市|区|县)|[\u4e00-\u9fff]{2}省/gi;
 
 /** A title reduced to its problem: no places, no administrative prefixes, no appeal verbs. */
 export function cleanTitle(title: string, places: readonly string[]): string {
@@ -669,7 +790,8 @@ export function cleanTitle(title: string, places: readonly string[]): string {
   t = t.replace(ADMIN_ANY, '');
   t = t.replace(TITLE_LEAD, '');
   t = t.replace(/^[的在与和及、,，:：\-—]+/, '');
-  t = t.replace(/(?:的)?(?:问题|情况|事宜|一事)?(?:[?？!！。.]+)?$/, '');
+  // Drop a trailing "的问题" — unless the words before it need it ("存在一系列问题").
+  t = t.replace(/(?<!一系列|诸多|很多|许多|重大|严重|种种|等)(?:的)?(?:问题|情况|事宜|一事)?(?:[?？!！。.]+)?$/, '');
   t = t.replace(/[?？!！。.]+$/, '');
   return Array.from(t).slice(0, 20).join('');
 }

@@ -25,7 +25,9 @@ const PLACE_RE = new RegExp(`${NAME_CHAR}{1,10}?(?:${SUFFIX_RE})(?:[一二三四
 
 // Administrative prefixes: anonymised ("A市", "A3区", "K9县") and provinces. Real city/district names
 // come from the gazetteer (knownNames), since "超市", "城市", "小区" also end in 市/区.
-const ADMIN = /[a-z]\d{0,2}(?:市|区|县)|[\u4e00-\u9fff]{2}省/g;
+// A two-character name + 区/县 is a district or county ("岳麓区") unless the character before 区 makes
+// it a kind of place ("小区", "社区", "园区", "景区", "校区" …).
+const ADMIN = /[a-z]\d{0,2}(?:市|区|县)|[\u4e00-\u9fff]{2}省|[\u4e00-\u9fff](?<![小社园校景城厂矿片新老学军营病库宅山湖服商工农林牧渔灾禁保护发验范街营业港口])[区县](?=[\u4e00-\u9fff]{2})/g;
 
 // Words that separate a place from what surrounds it: verbs of appeal, positions, question words and
 // single-character prepositions that rarely occur inside names.
@@ -107,7 +109,7 @@ export function extractPlaces(text: string, opts: PlaceOptions = {}): string[] {
         const end = offset + (m.index ?? 0) + m[0].length;
         // Adjacent names form one compound name: "伊景园" + "滨河苑" → "伊景园滨河苑".
         if (prev && prev.end === at && prev.name.length + name.length <= 14 && !GENERIC.has(name)) {
-          const joined = prev.name + name;
+          const joined: string = prev.name + name;
           const last = found[found.length - 1];
           if (last && last.at === prev.at && last.name === prev.name) last.name = joined;
           else found.push({ name: joined, at: prev.at });

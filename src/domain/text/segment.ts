@@ -20,7 +20,7 @@ let jiebaInstance: JiebaLike | null = null;
 export function jieba(): JiebaLike {
   if (!jiebaInstance) {
     const { Jieba } = requireCjs('@node-rs/jieba') as typeof import('@node-rs/jieba');
-    const { dict } = requireCjs('@node-rs/jieba/dict') as typeof import('@node-rs/jieba/dict');
+    const { dict } = requireCjs('@node-rs/jieba/dict') as { dict: Uint8Array; idf: Uint8Array };
     jiebaInstance = Jieba.withDict(dict);
   }
   return jiebaInstance;
@@ -35,19 +35,27 @@ let idfMedian = 10;
  */
 export function generalIdf(word: string): number {
   if (!idfTable) {
-    const { idf } = requireCjs('@node-rs/jieba/dict') as typeof import('@node-rs/jieba/dict');
+    const { idf } = requireCjs('@node-rs/jieba/dict') as { dict: Uint8Array; idf: Uint8Array };
     const table = new Map<string, number>();
-    const values: number[] = [];
-    for (const line of Buffer.from(idf).toString('utf8').split('\n')) {
-      const sp = line.lastIndexOf(' ');
-      if (sp <= 0) continue;
-      const v = Number(line.slice(sp + 1));
-      if (!Number.isFinite(v)) continue;
-      table.set(line.slice(0, sp), v);
-      values.push(v);
+    const text = Buffer.from(idf).toString('utf8');
+    const values = new Float64Array(text.length >> 3);
+    let n = 0;
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const sp = text.lastIndexOf(' ', end);
+      if (sp > start) {
+        const v = Number(text.slice(sp + 1, end));
+        if (Number.isFinite(v)) {
+          table.set(text.slice(start, sp), v);
+          if (n < values.length) values[n++] = v;
+        }
+      }
+      start = end + 1;
     }
-    values.sort((a, b) => a - b);
-    idfMedian = values[values.length >> 1] ?? 10;
+    const sorted = values.subarray(0, n).sort();
+    idfMedian = sorted[n >> 1] ?? 10;
     idfTable = table;
   }
   return idfTable.get(word) ?? idfMedian;

@@ -1,21 +1,32 @@
 // Resolves the staff session (cookie for the web app, bearer token for API clients) into a principal.
-// Cookie sessions must echo the session's CSRF token on every state-changing request.
+// Cookie sessions must echo the session's CSRF token on every state-changing request. A session whose
+// account is not in order (password to change, second factor to enrol) reaches only the endpoints it
+// needs to put it in order.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import '@fastify/cookie';
 import { AppError, errors } from '../../lib/errors.ts';
+import type { SessionRestriction } from '../../services/auth.ts';
 import type { Services } from '../../services/index.ts';
 import type { CitizenPrincipal, StaffPrincipal } from '../../services/principal.ts';
 
 export const SESSION_COOKIE = 'mb_session';
 
+/** The only endpoints a restricted session may call. */
+export const RESTRICTED_ALLOWED: Record<Exclude<SessionRestriction, null>, ReadonlySet<string>> = {
+  password_change: new Set(['GET /api/v1/auth/me', 'POST /api/v1/auth/password', 'POST /api/v1/auth/logout']),
+  mfa_enrolment: new Set(['GET /api/v1/auth/me', 'POST /api/v1/auth/password', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/mfa/setup', 'POST /api/v1/auth/mfa/confirm']),
+};
+
 declare module 'fastify' {
   interface FastifyRequest {
     staff: StaffPrincipal | null;
+    staffSession: { csrfToken: string; restriction: SessionRestriction; viaCookie: boolean } | null;
   }
 }
 
 export function registerAuth(app: FastifyInstance, s: Services): void {
   app.decorateRequest('staff', null);
+  app.decorateRequest('staffSession', null);
   app.addHook('onRequest', async (req) => {
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const cookie = req.cookies?.[SESSION_COOKIE];
@@ -29,7 +40,13 @@ export function registerAuth(app: FastifyInstance, s: Services): void {
         throw new AppError(403, 'CSRF_FAILED', '请求校验失败,请刷新页面后重试', 'CSRF check failed: reload the page and retry');
       }
     }
+    if (auth.restriction && !RESTRICTED_ALLOWED[auth.restriction].has(`${req.method} ${req.routeOptions.url ?? ''}`)) {
+      throw auth.restriction === 'password_change'
+        ? new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '请先修改密码', 'Change your password first')
+        : new AppError(403, 'MFA_ENROLMENT_REQUIRED', '请先绑定双因素认证(动态验证码)', 'Enrol your second factor (authenticator app) first');
+    }
     req.staff = auth.principal;
+    req.staffSession = { csrfToken: auth.csrfToken, restriction: auth.restriction, viaCookie: !bearer };
   });
 }
 

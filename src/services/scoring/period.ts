@@ -156,3 +156,10 @@ export function monthLabelOf(ms: number): string {
 export function assessmentPeriodOf(p: ScorePeriod): AssessmentPeriod {
   return { kind: p.kind, label: p.label, start: p.start, end: p.end };
 }
+
+/** The ScorePeriod of a stored AssessmentPeriod (a snapshot's), from its bounds. */
+export function periodFromAssessment(a: AssessmentPeriod): ScorePeriod {
+  const startDay = localDayNumber(a.start);
+  const endDay = localDayNumber(a.end);
+  return { ...make(a.kind, a.label, startDay, endDay), start: a.start, end: a.end };
+}

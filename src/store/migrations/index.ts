@@ -2,6 +2,10 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './0001_core.ts';
 import * as m0002 from './0002_scoring.ts';
+import * as m0003 from './0003_security.ts';
+import * as m0005 from './0005_knowledge_notify.ts';
+import * as m0006 from './0006_participation.ts';
+import * as m0007 from './0007_interop.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -11,6 +15,10 @@ type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 const STEPS: Record<string, Step> = {
   '0001_core': m0001,
   '0002_scoring': m0002,
+  '0003_security': m0003,
+  '0005_knowledge_notify': m0005,
+  '0006_participation': m0006,
+  '0007_interop': m0007,
 };
 
 class CodeProvider implements MigrationProvider {

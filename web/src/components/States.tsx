@@ -1,6 +1,6 @@
 // Loading, empty and error states in words: no page is ever blank.
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { Button, Empty, Result, Spin } from 'antd';
+import { Alert, Button, Empty, Result, Spin } from 'antd';
 import { ApiError } from '../lib/api.ts';
 import { useI18n, type Lang } from '../lib/i18n.tsx';
 
@@ -120,4 +120,11 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, BoundarySt
     if (this.state.error) return <BoundaryFallback error={this.state.error} onReset={() => this.setState({ error: null })} />;
     return this.props.children;
   }
+}
+
+/** An error from the server, as a red line in words (in forms and dialogs). */
+export function ErrorAlert({ error, style }: { error: unknown; style?: React.CSSProperties }) {
+  const { lang } = useI18n();
+  if (!error) return null;
+  return <Alert type="error" showIcon title={errorText(error, lang)} role="alert" {...(style ? { style } : {})} />;
 }

@@ -15,7 +15,9 @@ interface AuthState {
   error: unknown;
   /** Loads the session if one may exist (called by staff pages only: citizen pages never ask). */
   ensure: () => void;
-  login: (username: string, password: string) => Promise<{ user: User }>;
+  login: (username: string, password: string, otp?: string) => Promise<{ user: User; restriction: Me['restriction'] }>;
+  /** Reloads /auth/me (after changing the password or enrolling the second factor). */
+  refresh: () => Promise<void>;
   logout: () => Promise<void>;
   can: (perm: string) => boolean;
   /** Set when the session ended by itself (expiry, idle timeout): the sign-in page says so. */
@@ -89,15 +91,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(
-    async (username: string, password: string) => {
-      const r = await api<{ user: User; csrfToken: string; token: string }>('/api/v1/auth/login', { method: 'POST', body: { username, password } });
+    async (username: string, password: string, otp?: string) => {
+      const r = await api<{ user: User; csrfToken: string; token: string; restriction?: Me['restriction'] }>('/api/v1/auth/login', { method: 'POST', body: otp ? { username, password, otp } : { username, password } });
       setCsrfToken(r.csrfToken);
       setHint(true);
       setExpired(false);
       invalidate('ref:units');
       invalidate('staff:');
       await load();
-      return { user: r.user };
+      return { user: r.user, restriction: r.restriction ?? null };
     },
     [load],
   );
@@ -119,8 +121,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<AuthState>(() => {
     const perms = new Set(me?.permissions ?? []);
-    return { status, me, error, ensure, login, logout, expired, can: (p) => perms.has(p) };
-  }, [status, me, error, ensure, login, logout, expired]);
+    return { status, me, error, ensure, login, logout, expired, refresh: load, can: (p) => perms.has(p) };
+  }, [status, me, error, ensure, login, logout, expired, load]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

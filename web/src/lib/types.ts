@@ -60,6 +60,7 @@ export interface User {
   roles: string[];
   active: boolean;
   mustChangePassword: boolean;
+  mfaEnabled?: boolean;
   lockedUntil: string | null;
   createdAt: string;
 }
@@ -71,6 +72,9 @@ export interface Me {
   unit: { id: string; name: string; type: string };
   scope: { rootId: string; rootName: string };
   csrfToken: string | null;
+  restriction?: 'password_change' | 'mfa_enrolment' | null;
+  mfa?: { enabled: boolean; required: boolean; recoveryCodesLeft: number };
+  demo?: boolean;
 }
 
 export interface SubmitResult {

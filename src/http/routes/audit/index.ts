@@ -25,8 +25,8 @@ export const auditRoutes = (s: Services): FastifyPluginAsyncZod => async (app) =
   app.get('/api/v1/audit/verify', {
     schema: {
       tags: ['audit'],
-      summary: 'Verify the hash chain of the audit trail',
-      response: { 200: z.object({ ok: z.boolean(), checked: z.number(), firstBroken: z.object({ seq: z.number(), reason: z.string() }).nullable() }), ...errorResponses },
+      summary: 'Verify the sealed hash chain of the audit trail (HMAC-SM3) against its sealed head; names the first broken record',
+      response: { 200: z.object({ ok: z.boolean(), checked: z.number(), firstBroken: z.object({ seq: z.number(), reason: z.string() }).nullable(), head: z.object({ seq: z.number(), hash: z.string() }).nullable() }), ...errorResponses },
     },
   }, async (req) => {
     requirePermission(staffOf(req), 'audit.read');

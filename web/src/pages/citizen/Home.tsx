@@ -30,6 +30,15 @@ export default function Home() {
             <small>{t('citizen.navTrackSub')}</small>
           </span>
         </Link>
+        <Link to="/participate" className="action-tile" data-testid="go-participate">
+          <span className="action-icon" aria-hidden>
+            💬
+          </span>
+          <span>
+            <strong>{t('citizen.navParticipate')}</strong>
+            <small>{t('citizen.navParticipateSub')}</small>
+          </span>
+        </Link>
       </nav>
       <section className="citizen-card">
         <h2>{t('citizen.howTitle')}</h2>

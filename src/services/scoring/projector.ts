@@ -1,0 +1,139 @@
+// Keeps score_facts and score_stats in step with the appeals, inside the transaction of every
+// appeal change (AppealWriter projector), and rebuilds them from events after a bulk load.
+//
+// Per event: read the appeal's stored fact, derive the new one, and if it changed write it and move
+// its contribution between the stratum-day rows of score_stats (subtract the old, add the new).
+// Everything is an integer count, so the maintained sums equal a full recompute exactly.
+import { repos, type Executor } from '../../store/repositories/index.ts';
+import { scoringRepo, type StatKeyRow } from '../../store/repositories/scoring.ts';
+import type { ScoreFactTable, StatColumns } from '../../store/scoring-schema.ts';
+import type { Applied, Projector } from '../appeals/writer.ts';
+import type { Services } from '../index.ts';
+import {
+  addColumns,
+  deriveFact,
+  NO_FACT_CHANGE,
+  factRow,
+  factsFromEvents,
+  parseFact,
+  roundStartAfter,
+  roundStartFromEvents,
+  statColumnsOf,
+  statKeyOf,
+  statKeyString,
+  zeroColumns,
+  type AppealStatics,
+  type ScoreFact,
+  type StatKey,
+} from './facts.ts';
+
+/** Timing hook for the benchmark: cumulative time spent in the projector. */
+export const projectorTiming = { calls: 0, ns: 0n, cpuUs: 0, enabled: false };
+
+/** The new fact of an appeal after an event, given its previously stored fact (if any). */
+async function nextFact(trx: Executor, applied: Applied, prev: ScoreFact | null): Promise<ScoreFact> {
+  const { row, state, event } = applied;
+  const roundStartedAt = roundStartAfter(event, state, prev?.roundStartedAt ?? null) ?? roundStartFromEvents(await repos.appeals.events(trx, state.id));
+  const statics: AppealStatics = { regionCode: row.region_code, intakeUnitId: row.intake_unit_id, intakePath: row.intake_path, citizenKey: row.citizen_phone_idx };
+  return deriveFact(state, statics, row.unit_path, roundStartedAt);
+}
+
+const keyRow = (k: StatKey): StatKeyRow => ({ unit_id: k.unit_id, day: k.day, category_id: k.category_id, type: k.type, channel: k.channel });
+
+/**
+ * Applies one appeal's change of fact to score_facts and score_stats. The old row's statistics and
+ * stratum are derived again from its stored fact (they are a function of it), so only the fact is read.
+ */
+export async function applyFactChange(trx: Executor, prevJson: string | undefined, fact: ScoreFact): Promise<boolean> {
+  const next = factRow(fact);
+  if (prevJson === next.fact) return false;
+  const newCols = statColumnsOf(fact);
+  const newKey = statKeyOf(fact);
+  if (prevJson === undefined) {
+    await scoringRepo.insertFact(trx, next);
+    await scoringRepo.addStats(trx, keyRow(newKey), newCols);
+    return true;
+  }
+  const prev = parseFact(prevJson);
+  const old = factRow(prev);
+  const changed: Partial<ScoreFactTable> = {};
+  for (const k of Object.keys(next) as (keyof ScoreFactTable)[]) if (next[k] !== old[k]) (changed as Record<string, unknown>)[k] = next[k];
+  await scoringRepo.updateFact(trx, fact.appealId, changed);
+  const oldCols = statColumnsOf(prev);
+  const oldKey = statKeyOf(prev);
+  if (statKeyString(oldKey) === statKeyString(newKey)) {
+    await scoringRepo.addStats(trx, keyRow(newKey), addColumns({ ...newCols }, oldCols, -1));
+  } else {
+    await scoringRepo.addStats(trx, keyRow(oldKey), addColumns(zeroColumns(), oldCols, -1));
+    await scoringRepo.addStats(trx, keyRow(newKey), newCols);
+  }
+  return true;
+}
+
+/** The projector to register on the AppealWriter. */
+export function scoreProjector(): Projector {
+  return async (trx, applied) => {
+    if (NO_FACT_CHANGE.has(applied.event.action)) return;
+    const t0 = projectorTiming.enabled ? process.hrtime.bigint() : 0n;
+    const c0 = projectorTiming.enabled ? process.cpuUsage() : null;
+    const prevJson = applied.event.action === 'submit' ? undefined : await scoringRepo.getFactJson(trx, applied.state.id);
+    const fact = await nextFact(trx, applied, prevJson === undefined ? null : parseFact(prevJson));
+    await applyFactChange(trx, prevJson, fact);
+    if (projectorTiming.enabled) {
+      projectorTiming.calls++;
+      projectorTiming.ns += process.hrtime.bigint() - t0;
+      const c = process.cpuUsage(c0!);
+      projectorTiming.cpuUs += c.user + c.system;
+    }
+  };
+}
+
+export interface RebuildReport {
+  appeals: number;
+  statRows: number;
+  ms: number;
+}
+
+/**
+ * Rebuilds score_facts and score_stats from appeal_events (the full recompute), replacing what was
+ * there. Used after the demo seeder's bulk load, by `minbiao score rebuild`, and by the tests.
+ */
+export async function rebuildScoreFacts(s: Services, opts: { onProgress?: (done: number) => void } = {}): Promise<RebuildReport> {
+  const t0 = Date.now();
+  await s.org.refresh();
+  const unitPaths = new Map((await s.org.all()).map((u) => [u.id, u.path] as const));
+  const db = s.ctx.db;
+  await scoringRepo.clear(db);
+  const sums = new Map<string, { key: StatKey; cols: StatColumns }>();
+  let appeals = 0;
+  for await (const batch of factsFromEvents(db, { unitPaths, batchSize: 2000 })) {
+    const rows = batch.map(factRow);
+    for (let i = 0; i < batch.length; i++) {
+      const f = batch[i]!;
+      const key = statKeyOf(f);
+      const k = statKeyString(key);
+      let e = sums.get(k);
+      if (!e) sums.set(k, (e = { key, cols: zeroColumns() }));
+      addColumns(e.cols, statColumnsOf(f));
+    }
+    await db.transaction().execute((trx) => scoringRepo.insertFacts(trx, rows));
+    appeals += batch.length;
+    opts.onProgress?.(appeals);
+  }
+  const statRows = [...sums.values()].map((e) => ({ ...e.key, ...e.cols }));
+  await db.transaction().execute((trx) => scoringRepo.insertStats(trx, statRows));
+  return { appeals, statRows: statRows.length, ms: Date.now() - t0 };
+}
+
+/**
+ * After an upgrade (migration 0002 on a database that already holds appeals) the read model is empty:
+ * build it once from the events. Two indexed `limit 1` probes when there is nothing to do.
+ */
+export async function ensureScoreFacts(s: Services): Promise<RebuildReport | null> {
+  const anyAppeal = await s.ctx.db.selectFrom('appeals').select('id').limit(1).executeTakeFirst();
+  if (!anyAppeal) return null;
+  const anyFact = await s.ctx.db.selectFrom('score_facts').select('appeal_id').limit(1).executeTakeFirst();
+  if (anyFact) return null;
+  s.ctx.log.info('score_facts is empty: rebuilding the figures from appeal_events');
+  return rebuildScoreFacts(s);
+}

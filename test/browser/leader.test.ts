@@ -1,0 +1,95 @@
+// The leader's barometer: the dashboard at 1920 px, drill-down from a number to the appeals behind
+// it (and the count matches), the big-screen mode, and the phone layout. Fails on any console error.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launch, login, openPage, screenshot, setScene, startServer, type Server } from './support.ts';
+
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  await setScene(server.url);
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const num = (s: string | null) => Number((s ?? '').replace(/[^\d.]/g, ''));
+
+describe('leader barometer', () => {
+  it('shows the dashboard and every drilled number equals the appeals behind it', async () => {
+    const t = await openPage(browser, { width: 1920, height: 1080 });
+    const { page } = t;
+    await login(t, server.url, 'leader');
+    expect(page.url()).toContain('/staff/dashboard');
+    await page.getByTestId('panel-faces').waitFor();
+    await page.getByTestId('map-chart').waitFor();
+    await page.getByTestId('panel-ranking').locator('tbody tr.ant-table-row').first().waitFor();
+    await page.getByTestId('panel-funnel').locator('canvas').first().waitFor();
+    await screenshot(page, 'leader-dashboard-1920');
+    await screenshot(page, 'leader-dashboard-1920-full', { fullPage: true });
+
+    // 😄 非常满意: the count on the dashboard → the drill-down list.
+    const faces = num(await page.getByTestId('face-count-5').textContent());
+    expect(faces).toBeGreaterThan(0);
+    await page.getByTestId('face-bar-5').click();
+    await page.getByTestId('drill-total').waitFor();
+    expect(num(await page.getByTestId('drill-total').textContent())).toBe(faces);
+    await page.locator('[data-testid=drilldown] tbody tr.ant-table-row').first().waitFor();
+    await screenshot(page, 'leader-drilldown');
+
+    // 诉求量 → the same number of appeals.
+    await page.goBack();
+    await page.getByTestId('kpi-volume').waitFor();
+    const volume = num(await page.getByTestId('kpi-volume-value').textContent());
+    await page.getByTestId('kpi-volume').click();
+    await page.getByTestId('drill-total').waitFor();
+    expect(num(await page.getByTestId('drill-total').textContent())).toBe(volume);
+
+    // 超期在办 (live) → the appeal list with the same total.
+    await page.goBack();
+    await page.getByTestId('kpi-overdue').waitFor();
+    await expect.poll(async () => (await page.getByTestId('kpi-overdue-value').textContent())?.trim()).not.toBe('…');
+    const overdue = num(await page.getByTestId('kpi-overdue-value').textContent());
+    await page.getByTestId('kpi-overdue').click();
+    await page.getByTestId('appeal-list').waitFor();
+    await expect.poll(async () => (await page.getByTestId('list-total').textContent())?.trim()).not.toBe('…');
+    expect(num(await page.getByTestId('list-total').textContent())).toBe(overdue);
+
+    expect(t.errors).toEqual([]);
+    await t.context.close();
+  });
+
+  it('has a full-screen dark big-screen mode', async () => {
+    const t = await openPage(browser, { width: 1920, height: 1080 });
+    const { page } = t;
+    await login(t, server.url, 'leader');
+    await page.getByTestId('go-bigscreen').click();
+    await page.getByTestId('bigscreen').waitFor();
+    await page.getByTestId('panel-faces').waitFor();
+    await page.getByTestId('map-chart').waitFor();
+    await page.getByTestId('panel-ranking').locator('tbody tr.ant-table-row').first().waitFor();
+    // One screen: nothing scrolls.
+    const scroll = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+    expect(scroll).toBeLessThanOrEqual(1);
+    await screenshot(page, 'leader-bigscreen-1920');
+    expect(t.errors).toEqual([]);
+    await t.context.close();
+  });
+
+  it('reads on a phone (375 px)', async () => {
+    const t = await openPage(browser, { width: 375, height: 812, mobile: true });
+    const { page } = t;
+    await login(t, server.url, 'leader');
+    await page.getByTestId('panel-faces').waitFor();
+    await page.getByTestId('map-chart').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'leader-dashboard-375');
+    expect(t.errors).toEqual([]);
+    await t.context.close();
+  });
+});

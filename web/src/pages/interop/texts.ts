@@ -1,0 +1,65 @@
+// Words of the interoperability pages (import, API keys, the monthly bulletin) as [中文, English].
+import { format, useI18n } from '../../lib/i18n.tsx';
+
+const T = {
+  title: ['数据对接', 'Interoperability'],
+  sub: ['导入热线工单、管理 Open311 接口密钥、下载月度通报', 'Import hotline work orders, manage Open311 API keys, download the monthly bulletin'],
+  tabImport: ['工单导入', 'Import'],
+  tabKeys: ['接口密钥', 'API keys'],
+  tabReport: ['月度通报', 'Monthly bulletin'],
+  pickFile: ['选择文件(.xlsx / .csv)', 'Choose a file (.xlsx / .csv)'],
+  upload: ['上传并识别表头', 'Upload and read the header'],
+  uploading: ['正在上传 {p}%', 'Uploading {p}%'],
+  mapping: ['列映射', 'Column mapping'],
+  mappingHint: ['系统已按常见表头(工单编号、来电时间、诉求内容……)自动识别,可逐列调整;带 * 的字段必须有对应列。', 'Columns are matched by the usual headers; adjust as needed. Fields marked * need a column.'],
+  column: ['文件中的列', 'Column in the file'],
+  field: ['对应字段', 'Field'],
+  ignore: ['(不导入)', '(ignore)'],
+  profile: ['使用已保存的方案', 'Use a saved profile'],
+  saveAs: ['保存为方案(可选)', 'Save as profile (optional)'],
+  source: ['来源系统(工单编号在其内唯一)', 'Source system (work-order numbers are unique within it)'],
+  start: ['开始导入', 'Start import'],
+  progress: ['导入进度', 'Progress'],
+  rows: ['已读 {n} 行', '{n} rows read'],
+  accepted: ['入库 {n}', '{n} stored'],
+  duplicates: ['重复 {n}(已导入过,跳过)', '{n} duplicates (skipped)'],
+  rejected: ['未导入 {n}', '{n} rejected'],
+  done: ['导入完成', 'Import finished'],
+  failed: ['导入失败', 'Import failed'],
+  errors: ['下载未导入行及原因', 'Download rejected rows with reasons'],
+  errorsClear: ['含原始内容(需说明理由,留痕)', 'With original cells (audited)'],
+  recent: ['最近的导入', 'Recent imports'],
+  file: ['文件', 'File'],
+  status: ['状态', 'Status'],
+  when: ['时间', 'When'],
+  keysHint: ['每个对接的客户端系统一把密钥;密钥只在创建时显示一次,系统只保存其摘要。每次使用都记入审计。', 'One key per client system, shown once and stored only as a hash. Every use is audited.'],
+  keyName: ['客户端系统名称', 'Client system'],
+  keyRate: ['每分钟请求上限', 'Requests per minute'],
+  keyTokenMode: ['返回 token(批处理方式)', 'Answer with a token (batch)'],
+  create: ['发放密钥', 'Issue key'],
+  newKey: ['新密钥(只显示这一次,请立即复制保存)', 'New key (shown once: copy it now)'],
+  prefix: ['密钥前缀', 'Prefix'],
+  lastUsed: ['最近使用', 'Last used'],
+  uses: ['使用次数', 'Uses'],
+  revoke: ['吊销', 'Revoke'],
+  revokeConfirm: ['吊销后该系统将立即无法提交,确定吗?', 'The system will be refused at once. Revoke?'],
+  revoked: ['已吊销', 'Revoked'],
+  active: ['有效', 'Active'],
+  period: ['月份', 'Month'],
+  download: ['下载', 'Download'],
+  reportHint: ['通报中的指标、排名区间和红黑榜均来自评价引擎;仅与同类中位数有显著差异的单位列入红黑榜。已发布冻结的月份按快照生成。', 'Figures, rank intervals and the red/black lists come from the evaluation engine; only units distinguishable from their peer median are listed. Published months use the frozen snapshot.'],
+  keyProblem: ['每月一题', 'Key problem of the month'],
+  keyProblemTitle: ['问题名称', 'Problem'],
+  keyProblemNote: ['牵头单位和措施', 'Lead unit and measures'],
+  saved: ['已保存', 'Saved'],
+  exportXlsx: ['导出 Excel', 'Export .xlsx'],
+  exportCsv: ['导出 CSV', 'Export .csv'],
+  export: ['导出', 'Export'],
+} as const;
+
+export type TKey = keyof typeof T;
+
+export function useT(): (k: TKey, vars?: Record<string, string | number>) => string {
+  const { lang } = useI18n();
+  return (k, vars) => format(T[k][lang === 'zh' ? 0 : 1], vars);
+}
