@@ -38,7 +38,7 @@ function rng(seed: number) {
   };
 }
 
-function generate(file: string, rows: number, seed: number): { bytes: number; bad: number } {
+export function generate(file: string, rows: number, seed: number): { bytes: number; bad: number } {
   const city = generateCity(7);
   const streets = city.regions.filter((r) => r.level === 'township');
   const districts = city.regions.filter((r) => r.level === 'county');
@@ -193,7 +193,9 @@ async function bench(dialect: 'sqlite' | 'postgres') {
   }
 }
 
+if (process.argv[1]?.endsWith('run.ts')) {
 const out: Record<string, unknown> = { rows: ROWS, baselineRows: BASELINE, machine: { cpus: os.cpus().length, loadavg: os.loadavg().map((x) => round(x, 2)), node: process.version } };
 out.sqlite = await bench('sqlite');
 if (!args.includes('--no-pg')) out.postgres = await bench('postgres');
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+}

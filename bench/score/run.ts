@@ -15,7 +15,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
-import { FiguresAccumulator } from '../../src/domain/metrics/index.ts';
+import { DEFAULT_METRICS_CONFIG as DEFAULT_CONFIG, FiguresAccumulator } from '../../src/domain/metrics/index.ts';
+import { STAT_COLUMNS as STAT_COLUMNS_LIST } from '../../src/store/scoring-schema.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { seedDemo } from '../../src/services/demo-seed.ts';
 import { makeStaff } from '../../src/services/principal.ts';
@@ -263,7 +264,40 @@ async function runSize(dialect: 'sqlite' | 'postgres', appeals: number) {
   }
 }
 
+/** A province-sized peer group (the domain author's 300 units) ranked in memory: draws × units is the cost. */
+function syntheticLargeGroup(unitsN = 300) {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const members = Array.from({ length: unitsN }, (_, i) => ({ id: `u${String(i).padStart(3, '0')}`, parentId: null, name: `单位${i}`, shortName: `单位${i}`, type: 'police_station', level: 'township', regionCode: '000000', population: 0, peerGroup: 'g', path: `/u${i}/` }));
+  const cols = new Map<string, import('../../src/store/scoring-schema.ts').StatColumns>();
+  for (const u of members) {
+    const n = 5 + Math.floor(rnd() * 600);
+    const p = 0.75 + 0.2 * rnd();
+    const good = Math.round(n * p);
+    const c = Object.fromEntries(STAT_COLUMNS_LIST.map((k) => [k, 0])) as import('../../src/store/scoring-schema.ts').StatColumns;
+    c.volume = c.assessed = c.answered = c.response_den = n;
+    c.response_num = Math.round(n * (0.8 + 0.15 * rnd()));
+    c.face_5 = good;
+    c.face_2 = n - good;
+    c.solved_yes = good;
+    c.solved_no = n - good;
+    c.rated_web = n;
+    cols.set(u.id, c);
+  }
+  const out: Record<string, number> = {};
+  for (const [draws, rankRates] of [[1000, false], [2000, false], [2000, true], [4000, true]] as const) {
+    const t = performance.now();
+    rankPeers('g', members, cols, [], DEFAULT_CONFIG, { draws, rankRates, seedBase: 'bench' });
+    out[`draws${draws}${rankRates ? 'WithRates' : 'IndexOnly'}Ms`] = r1(performance.now() - t);
+  }
+  return { units: unitsN, ...out };
+}
+
 const results = [];
+if (args.includes('--synthetic-only')) {
+  process.stdout.write(`${JSON.stringify({ syntheticPeerGroupOf300: syntheticLargeGroup(), loadAverage1m: r1(os.loadavg()[0]!) }, null, 2)}\n`);
+  process.exit(0);
+}
 for (const dialect of dialects)
   for (const n of sizes) {
     const r = await runSize(dialect, n);
@@ -277,6 +311,7 @@ process.stdout.write(
       bench: 'score',
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       month: MONTH,
+      syntheticPeerGroupOf300: syntheticLargeGroup(),
       results,
     },
     null,

@@ -184,7 +184,7 @@ async function benchClassification() {
 // ---------------------------------------------------------------- hotspots
 function benchHotspots() {
   const gen = syntheticAppeals(7);
-  const checkpoints = [10_000, 100_000, 1_000_000].filter((c) => c <= maxStored);
+  const checkpoints = [10_000, 30_000, 100_000, 300_000, 1_000_000].filter((c) => c <= maxStored);
   const spanMs = 85 * DAY_MS; // everything stays inside the 90-day window
   const total = checkpoints[checkpoints.length - 1] ?? 0;
   const d = new HotspotDetector();
@@ -215,7 +215,7 @@ function benchHotspots() {
     const addUs = ((now() - t) * 1000) / sample;
     stored += sample;
     points.push({ stored: cp, clusters: d.clusterCount, addUsPerAppeal: round(addUs), baselineSegmentUs: round(segUs), addVsSegment: round(addUs / segUs, 2), ...memoryMb() });
-    log(`  hotspots @${cp}: ${round(addUs)} µs/appeal (segmentation alone ${round(segUs)} µs)`);
+    log(`  hotspots @${cp}: ${round(addUs)} µs/appeal (segmentation alone ${round(segUs)} µs) ${JSON.stringify(points[points.length - 1])}`);
     // Stop growing if the next checkpoint would not fit in the time budget.
     const next = checkpoints[checkpoints.indexOf(cp) + 1];
     if (next) {
@@ -273,6 +273,13 @@ function benchDuplicates() {
         queries.push(base.replace('希望', '盼望').replace('。', '！'));
       } else queries.push(`${gen(10_000_000 + q).title}。${gen(20_000_000 + q).text}`);
     }
+    // Appeals with no near-duplicate at all (random characters): the common case in production.
+    const unrelated: string[] = [];
+    for (let q = 0; q < 500; q++) {
+      let u = '';
+      for (let k = 0; k < 80; k++) u += String.fromCharCode(0x4e00 + Math.floor(rand() * 6000));
+      unrelated.push(u);
+    }
     const at = t0 + span;
     // The constant part of every look-up: computing the query's MinHash signature.
     const ts = now();
@@ -285,6 +292,12 @@ function benchDuplicates() {
       const r = idx.query(q, at);
       lat.push((now() - t) * 1000);
       if (r.length) found++;
+    }
+    const latUnrelated: number[] = [];
+    for (const q of unrelated) {
+      const t = now();
+      idx.query(q, at);
+      latUnrelated.push((now() - t) * 1000);
     }
     // Baseline: an exhaustive scan over the same index (fewer queries at large sizes: it is slow).
     const scanQueries = size >= 1_000_000 ? 20 : size >= 100_000 ? 50 : 200;
@@ -302,13 +315,15 @@ function benchDuplicates() {
       queryP50Us: round(p50),
       queryP99Us: round(percentile(lat, 0.99)),
       queriesWithMatch: found,
+      unrelatedQueryP50Us: round(percentile(latUnrelated, 0.5)),
+      unrelatedQueryP99Us: round(percentile(latUnrelated, 0.99)),
       signatureUs: round(signatureUs),
       baselineScanP50Us: round(scanP50),
       baselineScanP99Us: round(percentile(scanLat, 0.99)),
       scanVsLsh: round(scanP50 / p50, 1),
       ...memoryMb(),
     });
-    log(`  duplicates @${size}: p50 ${round(p50)} µs, p99 ${round(percentile(lat, 0.99))} µs; scan p50 ${round(scanP50)} µs`);
+    log(`  duplicates @${size}: p50 ${round(p50)} µs, p99 ${round(percentile(lat, 0.99))} µs; scan p50 ${round(scanP50)} µs ${JSON.stringify(points[points.length - 1])}`);
     if (now() - started > budgetMs) break;
   }
   return { window: '90 days', lsh: '16 bands × 4 rows MinHash over character bigrams', points };

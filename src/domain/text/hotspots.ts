@@ -540,9 +540,13 @@ export class HotspotDetector {
     const minMessages = opts.minMessages ?? 2;
     const minLikes = opts.minLikes ?? 50;
     const cutoff = now - this.options.windowMs;
+    // Singletons without support cannot be reported and are left out of the consolidation too (they
+    // were already matched against every cluster when they arrived): this keeps `top` proportional to
+    // the clusters with some mass, not to the number of stored appeals.
     const live: { c: Cluster; members: Member[] }[] = [];
     for (const c of this.clusters.values()) {
       if (c.lastTime < cutoff) continue;
+      if (c.members.length < 2 && (c.members[0]?.likes ?? 0) < minLikes) continue;
       const members = c.members.filter((m) => m.time >= cutoff && m.time <= now);
       if (members.length) live.push({ c, members });
     }
@@ -582,15 +586,16 @@ export class HotspotDetector {
         list.push(i);
       }
     });
-    const tried = new Set<string>();
+    const tried = new Set<number>();
+    const n = live.length;
     for (const list of buckets.values()) {
       // Bound the pairs per key: the largest clusters are the ones worth consolidating.
-      const idx = list.length > 300 ? [...list].sort((a, b) => live[b]!.members.length - live[a]!.members.length).slice(0, 300) : list;
+      const idx = list.length > 100 ? [...list].sort((a, b) => live[b]!.members.length - live[a]!.members.length).slice(0, 100) : list;
       for (let u = 0; u < idx.length; u++) {
         for (let v = u + 1; v < idx.length; v++) {
           const i = idx[u]!;
           const j = idx[v]!;
-          const key = i < j ? `${i}:${j}` : `${j}:${i}`;
+          const key = i < j ? i * n + j : j * n + i;
           if (tried.has(key)) continue;
           tried.add(key);
           if (find(i) === find(j)) continue;

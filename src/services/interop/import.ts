@@ -17,6 +17,7 @@ import { appealRow, eventToRow, stateColumns, type AppealStatic } from '../../st
 import type { ImportJobTable } from '../../store/interop-schema.ts';
 import type { AppealTable } from '../../store/schema.ts';
 import { isUniqueViolation } from '../appeals/intake.ts';
+import { sql } from 'kysely';
 import { scoringRepo, type StatKeyRow } from '../../store/repositories/scoring.ts';
 import { STAT_COLUMNS, type StatColumns } from '../../store/scoring-schema.ts';
 import type { Executor } from '../../store/repositories/index.ts';
@@ -536,7 +537,17 @@ export class ImportService {
       for (const c of STAT_COLUMNS) cols[c] = Number(r[c]);
       addColumns(e.cols, cols);
     }
-    for (const e of sums.values()) await scoringRepo.addStats(trx, e.key, e.cols);
+    // One multi-row upsert per chunk: the same "add the delta to the stratum-day row" as
+    // scoringRepo.addStats, for every stratum-day of the batch at once.
+    const entries = [...sums.values()];
+    const set = Object.fromEntries(STAT_COLUMNS.map((c) => [c, sql<number>`${sql.ref(`score_stats.${c}`)} + ${sql.ref(`excluded.${c}`)}`]));
+    for (let i = 0; i < entries.length; i += 400) {
+      await trx
+        .insertInto('score_stats')
+        .values(entries.slice(i, i + 400).map((e) => ({ ...e.key, ...e.cols })))
+        .onConflict((oc) => oc.columns(['unit_id', 'day', 'category_id', 'type', 'channel']).doUpdateSet(set))
+        .execute();
+    }
   }
 
   private async writeBatch(

@@ -13,6 +13,7 @@ import { FacePicker } from './Faces.tsx';
 import { AppealSearchSelect, CategoryTreeSelect, UnitTreeSelect } from './Pickers.tsx';
 import { errorText } from './States.tsx';
 import { replyHints } from './replyHints.ts';
+import { KbForAppeal } from './KbForAppeal.tsx';
 
 export type ActionKind =
   | 'dispatch'
@@ -249,6 +250,13 @@ export function ActionModal({
               <Input.TextArea rows={8} maxLength={10000} showCount placeholder={t('act.replyPh')} data-testid="reply-text" />
             </Form.Item>
             <ReplyHints text={replyText} />
+            <KbForAppeal
+              appealId={appeal.id}
+              onInsert={(cite) => {
+                const cur = ((form.getFieldValue('text') as string | undefined) ?? '').trimEnd();
+                form.setFieldsValue({ text: cur ? `${cur}\n${cite}` : cite });
+              }}
+            />
           </>
         )}
         {action === 'request_extension' && (

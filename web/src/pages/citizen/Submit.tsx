@@ -12,6 +12,7 @@ import { buildTree, getCategories, getRegions } from '../../lib/ref.ts';
 import type { AppealType, Category, Region, SubmitResult } from '../../lib/types.ts';
 import { useAsync } from '../../lib/useAsync.ts';
 import { CopyButton } from '../../components/CopyText.tsx';
+import { KbSuggest } from '../../components/KbSuggest.tsx';
 import { errorText } from '../../components/States.tsx';
 import { CitizenLayout } from './CitizenLayout.tsx';
 
@@ -58,6 +59,10 @@ export default function Submit() {
   const keyRef = useRef<string>(newIdempotencyKey());
   const typeTouched = useRef(false);
   const identity = Form.useWatch('identity', form);
+  const title = (Form.useWatch('title', form) as string | undefined) ?? '';
+  const body = (Form.useWatch('body', form) as string | undefined) ?? '';
+  const categoryId = Form.useWatch('categoryId', form) as string | undefined;
+  const region = Form.useWatch('region', form) as string[] | undefined;
   // The proof-of-work captcha is solved in the background while the citizen writes.
   useEffect(() => {
     void captchaPool.warm().catch(() => undefined);
@@ -236,6 +241,7 @@ export default function Submit() {
           >
             <Input.TextArea rows={6} maxLength={5000} showCount placeholder={t('submit.bodyPh')} data-testid="body" />
           </Form.Item>
+          <KbSuggest text={`${title} ${body}`} categoryId={categoryId} regionCode={region?.[region.length - 1]} />
         </section>
 
         <section className="citizen-card">

@@ -283,7 +283,7 @@ function ChildrenPanel({ s, ctx, onScope }: { s: Summary; ctx: Ctx; onScope: (id
             {
               key: 'vol',
               title: t('dash.volume'),
-              width: 80,
+              width: 92,
               align: 'right',
               sorter: (a, b) => a.volume - b.volume,
               render: (_v, r) => (
@@ -292,11 +292,11 @@ function ChildrenPanel({ s, ctx, onScope }: { s: Summary; ctx: Ctx; onScope: (id
                 </a>
               ),
             },
-            { key: 'rated', title: t('dash.rated'), width: 80, align: 'right', dataIndex: 'rated' },
+            { key: 'rated', title: t('dash.rated'), width: 92, align: 'right', dataIndex: 'rated' },
             { key: 'idx', title: t('dash.index'), width: 92, align: 'right', sorter: (a, b) => (a.index ?? -1) - (b.index ?? -1), render: (_v, r) => (r.index === null ? '—' : r.index.toFixed(1)) },
-            { key: 'resp', title: t('dash.response'), width: 80, align: 'right', render: (_v, r) => pct(r.response) },
-            { key: 'res', title: t('dash.resolution'), width: 80, align: 'right', render: (_v, r) => pct(r.resolution) },
-            { key: 'sat', title: t('dash.satisfaction'), width: 80, align: 'right', render: (_v, r) => pct(r.satisfaction) },
+            { key: 'resp', title: t('dash.response'), width: 92, align: 'right', render: (_v, r) => pct(r.response) },
+            { key: 'res', title: t('dash.resolution'), width: 92, align: 'right', render: (_v, r) => pct(r.resolution) },
+            { key: 'sat', title: t('dash.satisfaction'), width: 92, align: 'right', render: (_v, r) => pct(r.satisfaction) },
           ]}
         />
       )}
