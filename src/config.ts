@@ -24,6 +24,12 @@ const schema = z.object({
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   SCHEDULER_ENABLED: bool.default(true),
   /** Appeals whose classification confidence is below this go to the triage queue. */
+  /** Dispatch appeals by the classifier and the dispatch catalogue when it is confident enough. */
+  AUTO_DISPATCH: z.enum(['on', 'off']).default('on'),
+  /** Minutes between hotspot refreshes by the scheduler (0: only on demand). */
+  HOTSPOT_REFRESH_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),
+  /** Hours a classifier model serves before the scheduler retrains it from the confirmed categories (0: never). */
+  TEXT_RETRAIN_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24),
   AUTO_DISPATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(256 * 1024),
   ...NOTIFY_CONFIG_SHAPE,

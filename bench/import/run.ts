@@ -3,7 +3,8 @@
 // second and the peak resident memory (VmHWM) of the importing process. The baseline is the same
 // import of a file 10× smaller in the same run: if the import streams, the larger file needs about
 // the same memory. Then the large file again, which must import nothing (exactly once). Prints JSON.
-//   node --import tsx/esm bench/import/run.ts [--rows 200000] [--baseline 20000] [--no-pg]
+//   node --import tsx/esm bench/import/run.ts [--rows 200000] [--baseline 20000] [--heap-cap 128] [--no-pg]
+// The importing process runs with --max-old-space-size=HEAP_CAP: it could not hold the file if it tried.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +26,8 @@ const BASELINE = Number(arg('baseline', String(Math.max(1000, Math.round(ROWS / 
 const PG_ADMIN = process.env.MINBIAO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 const NOW = Date.parse('2026-11-05T09:00:00+08:00');
+/** The importing process runs with its JS heap capped: a streaming import fits whatever the file size. */
+const HEAP_CAP_MB = Number(arg('heap-cap', '128'));
 
 /** A deterministic PRNG (mulberry32). */
 function rng(seed: number) {
@@ -128,7 +131,7 @@ async function prepare(dialect: 'sqlite' | 'postgres') {
 function runImport(file: string, env: Record<string, string>, errors: string): Promise<{ seconds: number; peakRssMB: number; report: Record<string, number> }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['bin/minbiao.mjs', 'import', file, '--quiet', '--errors', errors], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, 'bin/minbiao.mjs', 'import', file, '--quiet', '--errors', errors], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let peakKB = 0;
@@ -194,7 +197,7 @@ async function bench(dialect: 'sqlite' | 'postgres') {
 }
 
 if (process.argv[1]?.endsWith('run.ts')) {
-const out: Record<string, unknown> = { rows: ROWS, baselineRows: BASELINE, machine: { cpus: os.cpus().length, loadavg: os.loadavg().map((x) => round(x, 2)), node: process.version } };
+const out: Record<string, unknown> = { rows: ROWS, baselineRows: BASELINE, v8HeapCapMB: HEAP_CAP_MB, machine: { cpus: os.cpus().length, loadavg: os.loadavg().map((x) => round(x, 2)), node: process.version } };
 out.sqlite = await bench('sqlite');
 if (!args.includes('--no-pg')) out.postgres = await bench('postgres');
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

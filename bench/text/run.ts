@@ -214,7 +214,11 @@ function benchHotspots() {
     for (const m of msgs) d.add(m);
     const addUs = ((now() - t) * 1000) / sample;
     stored += sample;
-    points.push({ stored: cp, clusters: d.clusterCount, addUsPerAppeal: round(addUs), baselineSegmentUs: round(segUs), addVsSegment: round(addUs / segUs, 2), ...memoryMb() });
+    // A report at this size (what a dashboard asks for).
+    t = now();
+    d.top(20, Date.UTC(2024, 0, 1) + (stored / total) * spanMs);
+    const topMs = now() - t;
+    points.push({ stored: cp, clusters: d.clusterCount, addUsPerAppeal: round(addUs), baselineSegmentUs: round(segUs), addVsSegment: round(addUs / segUs, 2), top20Ms: Math.round(topMs), ...memoryMb() });
     log(`  hotspots @${cp}: ${round(addUs)} µs/appeal (segmentation alone ${round(segUs)} µs) ${JSON.stringify(points[points.length - 1])}`);
     // Stop growing if the next checkpoint would not fit in the time budget.
     const next = checkpoints[checkpoints.indexOf(cp) + 1];

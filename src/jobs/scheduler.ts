@@ -21,12 +21,16 @@ export interface TickReport {
   callbacks: number;
   rectifications: number;
   errors: number;
+  /** Set when this tick refreshed the hotspots / retrained the classifier. */
+  hotspots?: { detected: number; resolved: number };
+  retrained?: string;
 }
 
 export class Scheduler {
   readonly holder = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<TickReport> | null = null;
+  private hotspotsAt = -Infinity;
   lastReport: TickReport | null = null;
 
   constructor(private readonly s: Services) {}
@@ -202,6 +206,28 @@ export class Scheduler {
         if (ok) report.rectifications++;
       }
       if (rows.length < BATCH || report.errors > 50) break;
+    }
+
+    // Hotspots: a refresh every few minutes; the classifier: retrained when the active model is older
+    // than the configured span (nightly by default). Both are skipped when their interval is 0.
+    const hotspotMs = ctx.config.HOTSPOT_REFRESH_MINUTES * 60_000;
+    if (hotspotMs > 0 && now - this.hotspotsAt >= hotspotMs) {
+      await guard(async () => {
+        const h = await this.s.text.hotspots.refresh();
+        report.hotspots = { detected: h.detected, resolved: h.resolved };
+        this.hotspotsAt = now;
+        return true;
+      });
+    }
+    const retrainMs = ctx.config.TEXT_RETRAIN_HOURS * 3600_000;
+    if (retrainMs > 0 && !this.s.text.classification.isTraining) {
+      await guard(async () => {
+        if (!(await this.s.text.classification.dueForRetraining(now, retrainMs))) return false;
+        // In the background (a worker thread): the deadlines above must not wait minutes for it.
+        report.retrained = 'started';
+        void this.s.text.classification.retrainNightly().catch((e: unknown) => ctx.log.error({ err: e }, 'classifier retraining failed'));
+        return true;
+      });
     }
 
     this.lastReport = report;

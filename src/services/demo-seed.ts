@@ -257,6 +257,10 @@ export async function seedDemo(s: Services, opts: SeedOptions): Promise<SeedRepo
   await flush();
   opts.onProgress?.(report.appeals, total);
   await rebuildScoreFacts(s);
+  // Every stored appeal gets its insight (by the cold-start model: the scheduler retrains on the demo's
+  // confirmed categories in the background, in a worker), then the hotspots are detected.
+  await s.text.backfill();
+  await s.text.hotspots.refresh();
   await (await import('./participation/demo.ts')).seedParticipationDemo(s, { seed: opts.seed, now });
   await (await import('./knowledge/starter.ts')).seedKnowledgeBase(s, { now });
   report.ms = Date.now() - t0;

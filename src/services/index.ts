@@ -21,6 +21,7 @@ import { createParticipation, type ParticipationServices } from './participation
 import { ensureScoreFacts, scoreProjector } from './scoring/projector.ts';
 import { ScoringService } from './scoring/service.ts';
 import { createKnowledgeNotify, type KnowledgeNotifyServices } from './knowledge-notify.ts';
+import { TextServices } from './text/index.ts';
 
 export interface Services extends KnowledgeNotifyServices {
   ctx: ServiceContext;
@@ -36,6 +37,7 @@ export interface Services extends KnowledgeNotifyServices {
   security: SecurityServices;
   participation: ParticipationServices;
   scoring: ScoringService;
+  text: TextServices;
   close(): Promise<void>;
 }
 
@@ -82,11 +84,13 @@ export async function createServices(
   const auth = new AuthService(ctx, org, audit);
   const writer = new AppealWriter(ctx, org, audit);
   // The figures' read model (score_facts / score_stats) moves in the same transaction as every appeal change.
-  writer.addProjector(scoreProjector());
+  writer.addProjector(scoreProjector(handle.dialect));
   const intake = new AppealIntakeService(ctx, org, categories, calendar, audit, writer);
   const handling = new AppealHandlingService(ctx, org, categories, calendar, writer);
   const queries = new AppealQueryService(ctx, org, handling, audit);
   const scoring = new ScoringService(ctx, org, categories, audit);
+  const text = new TextServices(ctx, org, categories, audit, handling);
+  intake.setAnalyzer(text.analyzer);
   const services: Services = {
     ctx,
     audit,
@@ -101,9 +105,14 @@ export async function createServices(
     security: new SecurityServices(ctx, audit),
     participation: createParticipation(ctx, org, categories, audit),
     scoring,
+    text,
     ...createKnowledgeNotify(ctx, { org, categories, audit, writer, handling }),
     close: () => handle.close(),
   };
+  scoring.setLatentSources({
+    hotspotsResolved: (unit, period, subtree) => text.hotspots.resolvedFor(unit, period, subtree),
+    surveyIndex: (regionCode, period) => services.participation.surveys.surveyIndexFor(regionCode, period),
+  });
   if (opts.migrate !== false) await ensureScoreFacts(services);
   return services;
 }

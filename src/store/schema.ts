@@ -6,6 +6,7 @@ import type { KnowledgeNotifyTables } from './knowledge-schema.ts';
 import type { SecurityTables } from './security-schema.ts';
 import type { ParticipationTables } from './participation-schema.ts';
 import type { InteropTables } from './interop-schema.ts';
+import type { TextTables } from './text-schema.ts';
 
 type Bool = number;
 
@@ -215,7 +216,7 @@ export interface SettingTable {
   updated_by: string | null;
 }
 
-export interface Database extends ScoringTables, KnowledgeNotifyTables, SecurityTables, ParticipationTables, InteropTables {
+export interface Database extends ScoringTables, KnowledgeNotifyTables, SecurityTables, ParticipationTables, InteropTables, TextTables {
   org_units: OrgUnitTable;
   users: UserTable;
   sessions: SessionTable;

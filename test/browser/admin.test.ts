@@ -47,6 +47,9 @@ describe('admin and auditor', () => {
     await page.getByRole('tabpanel').getByText('噪音扰民').first().waitFor();
     await page.getByRole('tab', { name: '工作日历' }).click();
     await page.getByText('已内置国务院公布的节假日').waitFor();
+    await page.getByRole('tab', { name: '考评参数' }).click();
+    await page.getByTestId('weights').waitFor();
+    await expect.poll(async () => page.getByTestId('w-response').inputValue()).toBe('0.100');
     // The admin has no business pages.
     expect(await page.locator('.ant-menu').textContent()).not.toContain('晴雨表');
     expect(t.errors).toEqual([]);
@@ -64,6 +67,8 @@ describe('admin and auditor', () => {
     await result.waitFor();
     expect(await result.textContent()).toContain('审计链完整');
     await screenshot(page, 'auditor-audit');
+    await page.getByRole('tab', { name: '评价异常信号' }).click();
+    await page.getByTestId('signals').locator('.ant-table').waitFor();
     expect(await page.locator('.ant-menu').textContent()).not.toContain('派单');
     expect(t.errors).toEqual([]);
     await t.context.close();

@@ -41,6 +41,15 @@ describe('citizen H5 (375 px)', () => {
     await page.locator('.ant-select-tree-node-content-wrapper[title="噪音扰民"]').click();
     await page.getByTestId('title').fill('楼下烧烤店每晚营业到凌晨两点,噪音扰民');
     await page.getByTestId('body').fill('人民路锦绣花园北门的烧烤店每天营业到凌晨两点,食客喧哗划拳,多次劝说无效,老人小孩无法休息,希望依法处理。');
+    // 释疑解惑: answers from the knowledge base appear while the citizen types.
+    const kb = page.getByTestId('kb-suggest');
+    await kb.waitFor({ timeout: 15_000 });
+    await kb.locator('a').first().click();
+    const article = page.locator('.ant-modal').filter({ has: page.locator('.kb-article') });
+    await article.waitFor();
+    expect(await article.textContent()).toContain('法律依据');
+    await article.getByRole('button', { name: '没解决,继续反映' }).click();
+    await article.waitFor({ state: 'hidden' });
     await page.getByTestId('region').click();
     await page.locator('.ant-cascader-menu-item').filter({ hasText: '清江区' }).first().click();
     await page.locator('.ant-cascader-menu-item').filter({ hasText: '府前街道' }).first().click();

@@ -63,6 +63,21 @@ describe('leader barometer', () => {
     await t.context.close();
   });
 
+  it('publishes last month (frozen) and verifies it against the events', async () => {
+    const t = await openPage(browser, { width: 1920, height: 1080 });
+    const { page } = t;
+    await login(t, server.url, 'leader');
+    const panel = page.getByTestId('panel-snapshots');
+    await panel.scrollIntoViewIfNeeded();
+    await panel.getByRole('button', { name: /发布 .* 考评/ }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /发\s*布/ }).click();
+    await panel.locator('tbody tr.ant-table-row').first().waitFor({ timeout: 60_000 });
+    await panel.getByRole('button', { name: '重算校验' }).first().click();
+    await panel.getByText('一致,未被改动').waitFor({ timeout: 60_000 });
+    expect(t.errors).toEqual([]);
+    await t.context.close();
+  });
+
   it('has a full-screen dark big-screen mode', async () => {
     const t = await openPage(browser, { width: 1920, height: 1080 });
     const { page } = t;

@@ -128,6 +128,10 @@ describe('handler workbench', () => {
     await drawer.getByTestId('act-reply').click();
     await page.getByTestId('reply-text').fill('您好!经民警现场核查,该烧烤店确有夜间经营噪音扰民情况,已依据《治安管理处罚法》第五十八条予以警告并责令整改。如仍有问题,可拨打 110 或联系府前派出所,我们将跟踪回访。');
     await page.locator('.reply-hints').waitFor();
+    // The knowledge base offers the legal basis to cite.
+    await page.locator('.kb-staff .ant-collapse-header').click();
+    await page.getByTestId('kb-for-appeal').getByRole('button', { name: '插入引用' }).first().click();
+    await expect.poll(async () => page.getByTestId('reply-text').inputValue()).toMatch(/《[^》]+》[\s\S]*《/);
     await screenshot(page, 'handler-reply');
     await page.getByTestId('action-ok').click();
     await page.locator('.ant-modal').filter({ hasText: '答复' }).waitFor({ state: 'detached' });

@@ -41,11 +41,9 @@ const BAD: [string[], RegExp][] = [
 ];
 
 const csvLine = (cells: string[]) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
-function writeCsv(name: string, rows: string[][], header = HEADER, encoding: 'utf8' | 'gb18030' = 'utf8'): string {
+function writeCsv(name: string, rows: string[][], header = HEADER): string {
   const file = path.join(dir, name);
-  const text = [header, ...rows].map(csvLine).join('\r\n');
-  if (encoding === 'utf8') fs.writeFileSync(file, `\uFEFF${text}`);
-  else fs.writeFileSync(file, Buffer.from(new TextEncoder().encode(text))); // replaced below for GB18030
+  fs.writeFileSync(file, `\uFEFF${[header, ...rows].map(csvLine).join('\r\n')}`);
   return file;
 }
 
@@ -144,8 +142,6 @@ describe('hotline import', () => {
   it('reads GB18030 CSV, tab-separated files, and a saved profile with other headers', async () => {
     const header = ['单号', '受理时间', '问题性质', '反映内容', '区县'];
     const text = [header, ['GB-1', '2026/10/20 08:00', '咨询', '请问公证处几点上班', '东湖区']].map((r) => r.join('\t')).join('\n');
-    // GB18030 bytes of the text, built from a known mapping: encode through TextDecoder's inverse is not
-    // available, so write the file with iconv-like bytes from Buffer.from(latin1) of a pre-encoded string.
     const gbFile = path.join(dir, 'gb.txt');
     fs.writeFileSync(gbFile, encodeGb18030(text));
     const r = await interop(h.s).imports.run({ principal: null, file: gbFile, format: 'csv', saveProfileAs: '东湖热线', source: 'dh12345' });
@@ -236,7 +232,7 @@ describe('hotline import', () => {
     expect(profiles.json().items.map((p: { name: string }) => p.name)).toContain('清江热线');
     expect(fs.existsSync(interop(h.s).imports.uploadPath(job.id, 'csv'))).toBe(false);
     const list = await h.api('dispA', 'GET', '/api/v1/interop/imports');
-    expect(list.json().items[0].id).toBe(job.id);
+    expect(list.json().items.map((j: { id: string }) => j.id)).toContain(job.id);
     // Bad uploads: wrong type, empty.
     expect((await h.api('dispA', 'POST', '/api/v1/interop/imports?fileName=a.pdf', 'x', { 'content-type': 'text/csv' })).statusCode).toBe(400);
     expect((await h.api('dispA', 'POST', '/api/v1/interop/imports?fileName=a.csv', '', { 'content-type': 'text/csv' })).statusCode).toBe(400);

@@ -9,7 +9,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/services/demo-seed.ts';
+import { createServices, type Services } from '../../src/services/index.ts';
+import { interop } from '../../src/services/interop/index.ts';
 import { idx, pct, zhPunct } from '../../src/services/interop/reportDocx.ts';
+import { makeStaff } from '../../src/services/principal.ts';
+import { createTestDatabase } from '../support/db.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { docxText, readZip } from '../support/zip.ts';
 
@@ -231,26 +236,18 @@ describe('the monthly bulletin', () => {
 });
 
 describe('the monthly bulletin of the demo city', () => {
-  let d: Harness;
+  // The demo city (185 units, peer groups of up to 56) in a database of its own, two months of history.
+  let d: { s: Services; close: () => Promise<void> };
   beforeAll(async () => {
-    d = await createHarness({ start: Date.parse('2026-11-03T10:00:00+08:00') });
-    const { seedDemo } = await import('../../src/services/demo-seed.ts');
-    // The demo city next to the test org would mix two trees: give it an empty database of its own.
-    await d.close();
-    const { createTestDatabase } = await import('../support/db.ts');
-    const { createServices } = await import('../../src/services/index.ts');
-    const { buildApp } = await import('../../src/http/app.ts');
     const db = await createTestDatabase();
     const now = Date.parse('2026-11-03T10:00:00+08:00');
     const s = await createServices(db.config, { now: () => now });
     await seedDemo(s, { appeals: 8000, seed: 7, now, months: 2, createUsers: false });
-    const app = await buildApp(s, { serveWeb: false, logger: false });
-    d = { ...d, app, s, db, close: async () => { await app.close(); await s.close(); await db.drop(); } };
+    d = { s, close: async () => { await s.close(); await db.drop(); } };
   }, 600_000);
   afterAll(async () => d?.close());
 
   it('names on the 红黑榜 exactly the units distinguishable from their peer median, group by group', async () => {
-    const { interop } = await import('../../src/services/interop/index.ts');
     const file = await interop(d.s).reports.monthly(null, { period: '2026-10', format: 'docx' });
     const text = docxText(readZip(file.buffer).get('word/document.xml')!.toString('utf8'));
     const data = await interop(d.s).reports.data(null, { period: '2026-10' });
@@ -262,7 +259,6 @@ describe('the monthly bulletin of the demo city', () => {
     expect(file.summary).toMatchObject({ red: n.red, black: n.black });
     // The engine's own rankings say the same for the largest group.
     const root = (await d.s.org.all()).find((u) => u.parentId === null)!;
-    const { makeStaff } = await import('../../src/services/principal.ts');
     const p = makeStaff({ userId: 'x', username: 'x', displayName: 'x', unitId: root.id, roles: ['leader'], scopePath: root.path, scopeRootId: root.id, sessionId: null, ip: null });
     const r = await d.s.scoring.rankings(p, { period: '2026-10', peerGroup: 'police_station:township' });
     expectLists(text, [{ labelZh: r.labelZh, units: r.units as unknown as Row[] }]);

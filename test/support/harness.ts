@@ -45,6 +45,11 @@ export const TEST_SECURITY_ENV: Record<string, string> = {
   RATE_CAPTCHA_PER_IP_MINUTE: '1000000',
   // Tests move the clock by months; the maximum password age is tested on its own (security-identity).
   PASSWORD_MAX_AGE_DAYS: '0',
+  // Functional tests drive every appeal by hand; the automatic dispatch is tested on its own (text-intelligence).
+  AUTO_DISPATCH: 'off',
+  // The scheduler's hotspot refresh and retraining are run explicitly by the tests that need them.
+  HOTSPOT_REFRESH_MINUTES: '0',
+  TEXT_RETRAIN_HOURS: '0',
 };
 
 export async function createHarness(opts: { start?: number; env?: Record<string, string>; enrolMfa?: boolean } = {}): Promise<Harness> {

@@ -603,31 +603,49 @@ export class HotspotDetector {
         }
       }
     }
-    const merged = new Map<number, { cluster: Cluster; members: Member[] }>();
-    live.forEach((x, i) => {
+    // Build each group once (copying a growing centroid per merge would be quadratic in group size).
+    const groups = new Map<number, number[]>();
+    live.forEach((_, i) => {
       const r = find(i);
-      const g = merged.get(r);
-      if (!g) {
-        merged.set(r, { cluster: x.c, members: [...x.members] });
-        return;
-      }
-      // Keep the larger cluster's identity; pool members, centroid, severities and place counts.
-      const big = g.cluster.members.length >= x.c.members.length ? g.cluster : x.c;
-      const centroid = new Map(g.cluster.centroid);
-      for (const [k, v] of x.c.centroid) centroid.set(k, (centroid.get(k) ?? 0) + v);
-      const placeCounts = new Map(g.cluster.placeCounts);
-      for (const [k, v] of x.c.placeCounts) placeCounts.set(k, (placeCounts.get(k) ?? 0) + v);
-      g.cluster = {
-        ...big,
-        centroid,
-        norm: Math.sqrt([...centroid.values()].reduce((a, v) => a + v * v, 0)),
-        placeCounts,
-        severities: [...g.cluster.severities, ...x.c.severities].sort((a, b) => b - a).slice(0, 3),
-        placeStrength: Math.max(g.cluster.placeStrength, x.c.placeStrength),
-      };
-      g.members.push(...x.members);
+      const g = groups.get(r);
+      if (g) g.push(i);
+      else groups.set(r, [i]);
     });
-    return [...merged.values()];
+    const out: { cluster: Cluster; members: Member[] }[] = [];
+    for (const idx of groups.values()) {
+      if (idx.length === 1) {
+        out.push({ cluster: live[idx[0]!]!.c, members: live[idx[0]!]!.members });
+        continue;
+      }
+      // Keep the largest cluster's identity; pool members, centroid, severities and place counts.
+      const parts = idx.map((i) => live[i]!);
+      const big = parts.reduce((a, x) => (x.c.members.length > a.c.members.length ? x : a)).c;
+      const centroid = new Map<number, number>();
+      const placeCounts = new Map<string, number>();
+      const members: Member[] = [];
+      let severities: number[] = [];
+      let placeStrength = 0;
+      for (const x of parts) {
+        for (const [k, v] of x.c.centroid) centroid.set(k, (centroid.get(k) ?? 0) + v);
+        for (const [k, v] of x.c.placeCounts) placeCounts.set(k, (placeCounts.get(k) ?? 0) + v);
+        members.push(...x.members);
+        severities = severities.concat(x.c.severities);
+        placeStrength = Math.max(placeStrength, x.c.placeStrength);
+      }
+      const kept = new Map([...centroid.entries()].sort((a, b) => b[1] - a[1]).slice(0, this.options.centroidTerms * 2));
+      out.push({
+        cluster: {
+          ...big,
+          centroid: kept,
+          norm: Math.sqrt([...kept.values()].reduce((a, v) => a + v * v, 0)),
+          placeCounts,
+          severities: severities.sort((a, b) => b - a).slice(0, 3),
+          placeStrength,
+        },
+        members,
+      });
+    }
+    return out;
   }
 
   private sameIssue(a: Cluster, b: Cluster): boolean {
@@ -670,14 +688,23 @@ export class HotspotDetector {
     let place: string | null = null;
     const keyed = members.filter((m) => m.placeKey);
     const weightOf = (m: Member) => (m.placeStrength === 2 ? 1 : m.placeStrength === 1 ? 0.5 : 0.3);
+    // Tally by exact key first, then compare distinct keys (k² comparisons, not k × messages).
+    const tally = new Map<string, { weight: number; count: number }>();
+    for (const m of keyed) {
+      const t = tally.get(m.placeKey!) ?? { weight: 0, count: 0 };
+      t.weight += weightOf(m);
+      t.count++;
+      tally.set(m.placeKey!, t);
+    }
+    const distinct = [...tally.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, 50);
     let bestKey: { key: string; score: number; count: number } | null = null;
-    for (const key of new Set(keyed.map((m) => m.placeKey!))) {
+    for (const [key] of distinct) {
       let score = 0;
       let count = 0;
-      for (const m of keyed) {
-        if (placeSimilarity(key, m.placeKey!) >= 0.6) {
-          score += weightOf(m);
-          count++;
+      for (const [other, t] of distinct) {
+        if (placeSimilarity(key, other) >= 0.6) {
+          score += t.weight;
+          count += t.count;
         }
       }
       if (!bestKey || score > bestKey.score || (score === bestKey.score && key.length > bestKey.key.length)) bestKey = { key, score, count };

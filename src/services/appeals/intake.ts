@@ -16,6 +16,7 @@ import type { OrgService } from '../org.ts';
 import { requirePermission, type Principal } from '../principal.ts';
 import { actorFor, type AppealWriter } from './writer.ts';
 import { appealRow, stateColumns, type AppealStatic } from '../../store/repositories/appeals.ts';
+import type { AppealAnalyzer, Analysis } from '../text/analyzer.ts';
 
 export interface SubmitInput {
   type: AppealType;
@@ -50,6 +51,13 @@ const URGENCY_RANK: Record<Urgency, number> = { general: 0, urgent: 1, emergency
 export const pinHash = (appealId: string, pin: string) => createHash('sha256').update(`${appealId}:${pin}`).digest('hex');
 
 export class AppealIntakeService {
+  private analyzer: AppealAnalyzer | null = null;
+
+  /** The text intelligence (category, risk, repeats, route); without it every appeal goes to triage. */
+  setAnalyzer(a: AppealAnalyzer): void {
+    this.analyzer = a;
+  }
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly org: OrgService,
@@ -64,7 +72,7 @@ export class AppealIntakeService {
     const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
     if (idempotencyKey) {
       const prior = await repos.idempotency.find(this.ctx.db, `submit:${idempotencyKey}`);
-      if (prior) return this.replay(prior.request_hash, requestHash, prior.response);
+      if (prior) return await this.replay(prior.request_hash, requestHash, prior.response);
     }
 
     const anonymous = input.anonymous;
@@ -73,14 +81,28 @@ export class AppealIntakeService {
       if (!phone) throw errors.validation('实名诉求须填写联系电话', 'A phone number is required unless the appeal is anonymous', { field: 'phone' });
       if (!PHONE_RE.test(phone)) throw errors.validation('联系电话格式不正确', 'The phone number is not valid', { field: 'phone' });
     }
-    const category = input.categoryId ? await this.categories.require(input.categoryId) : null;
+    const chosen = input.categoryId ? await this.categories.require(input.categoryId) : null;
     await this.checkRegion(input.regionCode);
     const intake = await this.org.intakeCenterFor(input.regionCode);
 
     const now = this.ctx.now();
+    const analysis: Analysis | null = this.analyzer
+      ? await this.analyzer.analyze({
+          title: input.title,
+          body: input.body,
+          address: input.address ?? null,
+          regionCode: input.regionCode,
+          categoryId: chosen?.id ?? null,
+          phoneIdx: anonymous ? null : this.ctx.pii.blindIndex(phone),
+          at: now,
+        })
+      : null;
+    const category = chosen ?? (analysis?.categoryId ? ((await this.categories.get(analysis.categoryId)) ?? null) : null);
     const categoryUrgency = (category?.urgency ?? 'general') as Urgency;
     const requested = p.kind === 'staff' ? (input.urgency ?? 'general') : 'general';
-    const urgency = URGENCY_RANK[requested] >= URGENCY_RANK[categoryUrgency] ? requested : categoryUrgency;
+    let urgency = URGENCY_RANK[requested] >= URGENCY_RANK[categoryUrgency] ? requested : categoryUrgency;
+    // 矛盾易发点: high risk (violence, self-harm, group gathering …) is handled as an emergency (2 h).
+    if (analysis?.urgency === 'emergency') urgency = 'emergency';
     const handleDays = category?.handleDays ?? DEFAULT_HANDLE_DAYS[input.type];
     const deadlines = computeDeadlines({ createdAt: now, urgency, handleWorkingDays: handleDays }, await this.calendar.calendar());
     const channel: Channel = input.channel ?? (p.kind === 'staff' ? 'hotline' : p.kind === 'citizen' ? 'web' : 'api');
@@ -137,14 +159,17 @@ export class AppealIntakeService {
               created_at: now,
             });
           }
+          if (analysis) await this.analyzer!.record(trx, id, input.regionCode, analysis, now);
           await this.audit.record(p, { action: 'appeal.submit', objectType: 'appeal', objectId: id, outcome: 'success', details: { channel, type: input.type } }, trx);
         });
+        // After the commit: the appeal is safely stored whatever happens to the automatic dispatch.
+        if (analysis) result.status = await this.analyzer!.afterSubmit(this.writer, id, analysis);
         return result;
       } catch (e) {
         if (idempotencyKey && isUniqueViolation(e)) {
           // A concurrent retry with the same key won the race: answer as it did.
           const prior = await repos.idempotency.find(this.ctx.db, `submit:${idempotencyKey}`);
-          if (prior) return this.replay(prior.request_hash, requestHash, prior.response);
+          if (prior) return await this.replay(prior.request_hash, requestHash, prior.response);
         }
         if (isUniqueViolation(e) && attempt < 3) continue; // tracking code collision: draw again
         throw e;
@@ -152,11 +177,14 @@ export class AppealIntakeService {
     }
   }
 
-  private replay(storedHash: string, requestHash: string, response: string): SubmitResult {
+  private async replay(storedHash: string, requestHash: string, response: string): Promise<SubmitResult> {
     if (storedHash !== requestHash) {
       throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', '该幂等键已用于另一份不同的诉求', 'This idempotency key was used for a different submission');
     }
-    return { ...(JSON.parse(response) as SubmitResult), replayed: true };
+    const stored = JSON.parse(response) as SubmitResult;
+    // The status as it is now (it may have been dispatched automatically since).
+    const row = await this.ctx.db.selectFrom('appeals').select('status').where('id', '=', stored.id).executeTakeFirst();
+    return { ...stored, status: row?.status ?? stored.status, replayed: true };
   }
 
   private async checkRegion(code: string): Promise<void> {

@@ -147,9 +147,12 @@ export class ExportService {
       rows: this.appealRows(p, f),
     };
     const details = { format: opts.format, filters: f, unmask, reason: unmask ? opts.reason!.trim() : undefined };
+    // Audited before the first row leaves; a failure while streaming is recorded too.
+    await this.s.audit.record(p, { action: unmask ? 'appeal.export.unmasked' : 'appeal.export', objectType: 'appeal', objectId: null, outcome: 'success', details });
     const stream = tableStream(opts.format, [sheet], (rows, error) => {
+      if (!error) return;
       void this.s.audit
-        .record(p, { action: unmask ? 'appeal.export.unmasked' : 'appeal.export', objectType: 'appeal', objectId: null, outcome: error ? 'failure' : 'success', details: { ...details, rows } })
+        .record(p, { action: unmask ? 'appeal.export.unmasked' : 'appeal.export', objectType: 'appeal', objectId: null, outcome: 'failure', details: { ...details, rows, error: error.message.slice(0, 200) } })
         .catch((e: unknown) => this.s.ctx.log.error({ err: e }, 'export audit failed'));
     });
     return { stream, fileName: `诉求清单-${stamp(now)}.${opts.format}`, contentType: opts.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
@@ -192,9 +195,8 @@ export class ExportService {
         rows: fromArray(r.unranked),
       },
     ];
-    const stream = tableStream(format, sheets, (rows, error) => {
-      void this.s.audit.record(p, { action: 'metrics.export', objectType: 'peer_group', objectId: r.peerGroup, outcome: error ? 'failure' : 'success', details: { kind: 'rankings', period: r.period.label, format, rows } }).catch(() => undefined);
-    });
+    await this.s.audit.record(p, { action: 'metrics.export', objectType: 'peer_group', objectId: r.peerGroup, outcome: 'success', details: { kind: 'rankings', period: r.period.label, format, rows: r.units.length } });
+    const stream = tableStream(format, sheets);
     return { stream, fileName: `排名-${r.peerGroup.replace(/[^A-Za-z0-9_-]/g, '_')}-${r.period.label}.${format}`, contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
   }
 
@@ -227,9 +229,8 @@ export class ExportService {
       columns: this.figuresColumns<Item>((i) => i.figures, { header: byLabel[r.by] ?? r.by, value: (i) => i.labelZh }),
       rows: fromArray(r.items),
     };
-    const stream = tableStream(format, [sheet], (rows, error) => {
-      void this.s.audit.record(p, { action: 'metrics.export', objectType: 'unit', objectId: r.unitId, outcome: error ? 'failure' : 'success', details: { kind: 'breakdown', by: r.by, period: r.period.label, format, rows } }).catch(() => undefined);
-    });
+    await this.s.audit.record(p, { action: 'metrics.export', objectType: 'unit', objectId: r.unitId, outcome: 'success', details: { kind: 'breakdown', by: r.by, period: r.period.label, format, rows: r.items.length } });
+    const stream = tableStream(format, [sheet]);
     return { stream, fileName: `分项-${r.by}-${r.period.label}.${format}`, contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
   }
 }

@@ -276,7 +276,7 @@ export class ImportService {
     this.check(p);
     let q = this.s.ctx.db.selectFrom('import_jobs').selectAll();
     if (!p.permissions.has('appeal.dispatch')) q = q.where('created_by', '=', p.username);
-    return (await q.orderBy('created_at', 'desc').limit(50).execute()).map(toJobView);
+    return (await q.orderBy('created_at', 'desc').orderBy('started_at', 'desc').orderBy('id', 'desc').limit(50).execute()).map(toJobView);
   }
 
   /** The rejected rows of a job: raw cells in clear only for users who may unmask personal data (audited). */

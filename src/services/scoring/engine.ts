@@ -2,6 +2,7 @@
 // peer-group rankings (shrinkage + simulated rank intervals), case mix O/E, funnel data, 潜绩.
 // Pure functions of their inputs; the live API feeds them from score_stats, the snapshot publisher
 // and verifier from facts replayed out of appeal_events — the same code either way.
+import type { HotspotsResolved, SurveyIndex } from '../../domain/metrics/latent.ts';
 import {
   figuresFromStats,
   funnelPlot,
@@ -312,8 +313,10 @@ export interface SourceGovernanceView {
 export interface LatentView {
   repeat: RepeatView | null;
   sourceGovernance: SourceGovernanceView | null;
-  hotspotsResolved: null;
-  surveyIndex: null;
+  /** Live views only; a frozen snapshot leaves the slots filled by other modules empty (null) so that it
+   *  can be recomputed from its own facts. */
+  hotspotsResolved: HotspotsResolved | null;
+  surveyIndex: SurveyIndex | null;
 }
 
 /**

@@ -5,7 +5,7 @@
 // its contribution between the stratum-day rows of score_stats (subtract the old, add the new).
 // Everything is an integer count, so the maintained sums equal a full recompute exactly.
 import { repos, type Executor } from '../../store/repositories/index.ts';
-import { scoringRepo, type StatKeyRow } from '../../store/repositories/scoring.ts';
+import { scoringRepo, type Dialect, type StatKeyRow } from '../../store/repositories/scoring.ts';
 import type { ScoreFactTable, StatColumns } from '../../store/scoring-schema.ts';
 import type { Applied, Projector } from '../appeals/writer.ts';
 import type { Services } from '../index.ts';
@@ -44,41 +44,41 @@ const keyRow = (k: StatKey): StatKeyRow => ({ unit_id: k.unit_id, day: k.day, ca
  * Applies one appeal's change of fact to score_facts and score_stats. The old row's statistics and
  * stratum are derived again from its stored fact (they are a function of it), so only the fact is read.
  */
-export async function applyFactChange(trx: Executor, prevJson: string | undefined, fact: ScoreFact): Promise<boolean> {
+export async function applyFactChange(trx: Executor, prevJson: string | undefined, fact: ScoreFact, dialect?: Dialect): Promise<boolean> {
   const next = factRow(fact);
   if (prevJson === next.fact) return false;
   const newCols = statColumnsOf(fact);
   const newKey = statKeyOf(fact);
   if (prevJson === undefined) {
     await scoringRepo.insertFact(trx, next);
-    await scoringRepo.addStats(trx, keyRow(newKey), newCols);
+    await scoringRepo.addStats(trx, keyRow(newKey), newCols, dialect);
     return true;
   }
   const prev = parseFact(prevJson);
   const old = factRow(prev);
   const changed: Partial<ScoreFactTable> = {};
   for (const k of Object.keys(next) as (keyof ScoreFactTable)[]) if (next[k] !== old[k]) (changed as Record<string, unknown>)[k] = next[k];
-  await scoringRepo.updateFact(trx, fact.appealId, changed);
+  await scoringRepo.updateFact(trx, fact.appealId, changed, dialect);
   const oldCols = statColumnsOf(prev);
   const oldKey = statKeyOf(prev);
   if (statKeyString(oldKey) === statKeyString(newKey)) {
-    await scoringRepo.addStats(trx, keyRow(newKey), addColumns({ ...newCols }, oldCols, -1));
+    await scoringRepo.addStats(trx, keyRow(newKey), addColumns({ ...newCols }, oldCols, -1), dialect);
   } else {
-    await scoringRepo.addStats(trx, keyRow(oldKey), addColumns(zeroColumns(), oldCols, -1));
-    await scoringRepo.addStats(trx, keyRow(newKey), newCols);
+    await scoringRepo.addStats(trx, keyRow(oldKey), addColumns(zeroColumns(), oldCols, -1), dialect);
+    await scoringRepo.addStats(trx, keyRow(newKey), newCols, dialect);
   }
   return true;
 }
 
-/** The projector to register on the AppealWriter. */
-export function scoreProjector(): Projector {
+/** The projector to register on the AppealWriter (the dialect lets it reuse compiled statements). */
+export function scoreProjector(dialect?: Dialect): Projector {
   return async (trx, applied) => {
     if (NO_FACT_CHANGE.has(applied.event.action)) return;
     const t0 = projectorTiming.enabled ? process.hrtime.bigint() : 0n;
     const c0 = projectorTiming.enabled ? process.cpuUsage() : null;
-    const prevJson = applied.event.action === 'submit' ? undefined : await scoringRepo.getFactJson(trx, applied.state.id);
+    const prevJson = applied.event.action === 'submit' ? undefined : await scoringRepo.getFactJson(trx, applied.state.id, dialect);
     const fact = await nextFact(trx, applied, prevJson === undefined ? null : parseFact(prevJson));
-    await applyFactChange(trx, prevJson, fact);
+    await applyFactChange(trx, prevJson, fact, dialect);
     if (projectorTiming.enabled) {
       projectorTiming.calls++;
       projectorTiming.ns += process.hrtime.bigint() - t0;

@@ -1,6 +1,7 @@
 // The evaluation engine as a use case: figures for a scope and period, fair rankings per peer group,
 // funnel data, drill-down to the appeals and events, 潜绩, anti-gaming signals for the auditor, the
 // configurable weights, and frozen snapshots (publish / verify). Data scope is enforced here.
+import type { HotspotsResolved, SurveyIndex } from '../../domain/metrics/latent.ts';
 import { createHash } from 'node:crypto';
 import { ACTION_LABELS } from '../../domain/appeal/events.ts';
 import { RATING_LABELS, type RatingLevel } from '../../domain/appeal/types.ts';
@@ -172,8 +173,20 @@ class RankingCache {
   }
 }
 
+/** The 潜绩 slots filled by other modules (hotspots: text intelligence; survey: participation). */
+export interface LatentSources {
+  hotspotsResolved(unit: { id: string; path: string }, period: { start: number; end: number }, subtree: boolean): Promise<HotspotsResolved | null>;
+  surveyIndex(regionCode: string, period: { start: number; end: number; label?: string }): Promise<SurveyIndex | null>;
+}
+
 export class ScoringService {
   private readonly cache = new RankingCache();
+  private sources: LatentSources | null = null;
+
+  /** Called once by the composition root, after the modules that fill the 潜绩 slots exist. */
+  setLatentSources(sources: LatentSources): void {
+    this.sources = sources;
+  }
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -311,7 +324,10 @@ export class ScoringService {
       repeat = { rate: makeRate(num, flags.length - pending), repeats: num, pending, windowDays: REPEAT_WINDOW_DAYS };
     }
     const sc = (await sourceCountsFor(this.ctx.db, period, [unit])).get(unit.id)!;
-    return { repeat, sourceGovernance: sourceGovernanceView(unit, sc.count, sc.countLastYear), hotspotsResolved: null, surveyIndex: null };
+    const subtree = filter.unitPathPrefix !== undefined;
+    const hotspotsResolved = this.sources ? await this.sources.hotspotsResolved(unit, period, subtree) : null;
+    const surveyIndex = this.sources ? await this.sources.surveyIndex(unit.regionCode, period) : null;
+    return { repeat, sourceGovernance: sourceGovernanceView(unit, sc.count, sc.countLastYear), hotspotsResolved, surveyIndex };
   }
 
   async summary(p: StaffPrincipal, q: { period?: string | undefined; unitId?: string | undefined }) {

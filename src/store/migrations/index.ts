@@ -6,6 +6,7 @@ import * as m0003 from './0003_security.ts';
 import * as m0005 from './0005_knowledge_notify.ts';
 import * as m0006 from './0006_participation.ts';
 import * as m0007 from './0007_interop.ts';
+import * as m0008 from './0008_text.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -19,6 +20,7 @@ const STEPS: Record<string, Step> = {
   '0005_knowledge_notify': m0005,
   '0006_participation': m0006,
   '0007_interop': m0007,
+  '0008_text': m0008,
 };
 
 class CodeProvider implements MigrationProvider {

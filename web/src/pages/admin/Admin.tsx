@@ -14,6 +14,7 @@ import type { CalendarOverrides, Category, Unit, User } from '../../lib/types.ts
 import { invalidate, useAsync } from '../../lib/useAsync.ts';
 import { CategoryTreeSelect, UnitTreeSelect } from '../../components/Pickers.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Weights } from './Weights.tsx';
 import { ErrorAlert, ErrorState, errorText } from '../../components/States.tsx';
 
 const ROLES = ['handler', 'dispatcher', 'leader', 'sysadmin', 'secadmin', 'auditor'] as const;
@@ -482,7 +483,7 @@ export default function Admin() {
     can('category.manage') && { key: 'categories', label: t('admin.tabCategories'), children: <CategoriesTab /> },
     can('calendar.manage') && { key: 'calendar', label: t('admin.tabCalendar'), children: <CalendarTab /> },
     can('org.manage') && { key: 'catalogue', label: t('admin.tabCatalogue'), children: <Pending what="admin.catalogueTitle" /> },
-    can('org.manage') && { key: 'weights', label: t('admin.tabWeights'), children: <Pending what="admin.weightsTitle" /> },
+    can('metrics.configure') && { key: 'weights', label: t('admin.tabWeights'), children: <Weights /> },
     can('security.manage') && { key: 'security', label: t('admin.tabSecurity'), children: <Pending what="admin.securityTitle" /> },
   ].filter(Boolean) as { key: string; label: string; children: React.ReactNode }[];
   return (

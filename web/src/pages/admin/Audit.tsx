@@ -10,6 +10,7 @@ import type { AuditRecord } from '../../lib/types.ts';
 import { useAsync } from '../../lib/useAsync.ts';
 import { exportXlsx } from '../../lib/xlsx.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { Signals } from './Signals.tsx';
 import { ErrorAlert, ErrorState } from '../../components/States.tsx';
 
 const KNOWN: Record<string, MessageKey> = {
@@ -186,7 +187,7 @@ export default function Audit() {
         className="console-tabs"
         items={[
           { key: 'trail', label: t('audit.tabTrail'), children: <Trail /> },
-          { key: 'gaming', label: t('audit.tabGaming'), children: <Alert type="info" showIcon title={t('audit.gamingTitle')} description={t('common.apiMissing')} /> },
+          { key: 'gaming', label: t('audit.tabGaming'), children: <Signals /> },
         ]}
       />
     </div>

@@ -241,7 +241,7 @@ export default function Submit() {
           >
             <Input.TextArea rows={6} maxLength={5000} showCount placeholder={t('submit.bodyPh')} data-testid="body" />
           </Form.Item>
-          <KbSuggest text={`${title} ${body}`} categoryId={categoryId} regionCode={region?.[region.length - 1]} />
+          <KbSuggest text={title.trim().length >= 4 ? title : body.split(/[。!?!?\n]/)[0] ?? ''} categoryId={categoryId} regionCode={region?.[region.length - 1]} />
         </section>
 
         <section className="citizen-card">

@@ -24,6 +24,7 @@ import { EChart, type EChartHandle } from './EChart.tsx';
 import { MapPanel } from './MapPanel.tsx';
 import { metricsApi, periodPresets, type Funnel, type RankingRow, type Summary } from './metrics.ts';
 import { Panel } from './Panel.tsx';
+import { SnapshotsPanel } from './SnapshotsPanel.tsx';
 import { ReportButton } from '../../components/ExportButton.tsx';
 
 const ACTIVE = ACTIVE_STATUSES.join(',');
@@ -769,11 +770,14 @@ export default function Dashboard({ bigScreen = false }: { bigScreen?: boolean }
           <div className="span-6">
             <LatentPanel s={s} />
           </div>
-          <div className="span-6">
+          <div className="span-4">
             <PlaceholderPanel title={t('dash.hotspotsTitle')} sub={t('dash.hotspotsSub')} testId="panel-hotspots" />
           </div>
-          <div className="span-6">
+          <div className="span-4">
             <PlaceholderPanel title={t('dash.riskTitle')} sub={t('dash.riskSub')} testId="panel-risk" />
+          </div>
+          <div className="span-4">
+            <SnapshotsPanel />
           </div>
         </div>
       </>

@@ -126,7 +126,6 @@ function ImportTab() {
     } finally {
       setUploadPct(null);
     }
-    return false;
   };
 
   const useProfile = (name: string | undefined) => {
@@ -161,7 +160,10 @@ function ImportTab() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <ErrorAlert error={error} />
-      <Upload.Dragger accept=".xlsx,.csv" showUploadList={false} beforeUpload={onFile} disabled={uploadPct !== null || job?.status === 'running'}>
+      <Upload.Dragger accept=".xlsx,.csv" showUploadList={false} beforeUpload={(f) => {
+          void onFile(f);
+          return false;
+        }} disabled={uploadPct !== null || job?.status === 'running'}>
         <p className="ant-upload-drag-icon">
           <InboxOutlined />
         </p>

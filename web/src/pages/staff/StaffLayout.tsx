@@ -19,6 +19,7 @@ import {
 import { useAuth } from '../../lib/auth.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { LangSwitch } from '../../components/LangSwitch.tsx';
+import { NotificationBell } from '../../components/NotificationBell.tsx';
 import type { MessageKey } from '../../lib/messages.ts';
 
 interface Entry {
@@ -107,6 +108,7 @@ export default function StaffLayout() {
             </span>
           </div>
           <div className="staff-header-right">
+            <NotificationBell />
             <LangSwitch />
             <Dropdown
               menu={{
