@@ -123,7 +123,7 @@ async function runSize(dialect: 'sqlite' | 'postgres', appeals: number) {
   log(`${dialect} · seeding ${appeals} appeals …`);
   const { s, clock, cleanup } = await openDb(dialect);
   try {
-    const [seed, seedMs] = await time(() => seedDemo(s, { appeals, seed: 2026, now: NOW, months: 12 }));
+    const [seed, seedMs] = await time(() => seedDemo(s, { appeals, seed: 2026, now: NOW, months: 12, analyzeText: false }));
     log(`${dialect} · seeded in ${Math.round(seedMs / 1000)} s; full rebuild from events …`);
     const [rebuild] = await time(() => rebuildScoreFacts(s));
     const period = parsePeriod(MONTH, NOW);

@@ -15,6 +15,7 @@ for (const m of [serve, migrate, seed, users, security]) m.register(program);
 (await import('./commands/interop.ts')).register(program);
 (await import('./commands/notify.ts')).register(program);
 (await import('./commands/participation.ts')).register(program);
+(await import('./commands/text.ts')).register(program);
 
 try {
   await program.parseAsync(process.argv);

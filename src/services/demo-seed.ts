@@ -44,6 +44,8 @@ export interface SeedOptions {
   months?: number;
   progress?: boolean;
   createUsers?: boolean;
+  /** Compute the text insights and hotspots of the seeded appeals (default true; benchmarks of other parts turn it off). */
+  analyzeText?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -259,8 +261,10 @@ export async function seedDemo(s: Services, opts: SeedOptions): Promise<SeedRepo
   await rebuildScoreFacts(s);
   // Every stored appeal gets its insight (by the cold-start model: the scheduler retrains on the demo's
   // confirmed categories in the background, in a worker), then the hotspots are detected.
-  await s.text.backfill();
-  await s.text.hotspots.refresh();
+  if (opts.analyzeText !== false) {
+    await s.text.backfill();
+    await s.text.hotspots.refresh();
+  }
   await (await import('./participation/demo.ts')).seedParticipationDemo(s, { seed: opts.seed, now });
   await (await import('./knowledge/starter.ts')).seedKnowledgeBase(s, { now });
   report.ms = Date.now() - t0;
