@@ -369,6 +369,20 @@ export class AuthService {
     });
   }
 
+  /** The operator's reset from the command line (server access stands for the authority): a temporary
+   *  password that must be changed at the next sign-in; sessions end; audited as the system. */
+  async resetPasswordByOperator(username: string, temporaryPassword: string): Promise<void> {
+    const user = await repos.users.findByUsername(this.ctx.db, username);
+    if (!user) throw errors.notFound(`User ${username}`, '用户');
+    const bad = checkPasswordPolicy(temporaryPassword, user.username);
+    if (bad) throw errors.validation(bad.zh, bad.en);
+    await this.ctx.db.transaction().execute(async (trx) => {
+      await this.setPassword(trx, user, temporaryPassword, true);
+      await repos.users.deleteSessionsOf(trx, user.id);
+      await this.audit.record({ kind: 'system', job: 'cli' }, { action: 'user.password.reset', objectType: 'user', objectId: user.id, outcome: 'success', details: { username: user.username, by: 'cli' } }, trx);
+    });
+  }
+
   async unlock(p: StaffPrincipal, id: string): Promise<void> {
     const user = await this.managed(p, id, 'user.manage');
     await this.ctx.db.transaction().execute(async (trx) => {

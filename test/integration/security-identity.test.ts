@@ -257,7 +257,7 @@ describe('三员分立 and permission changes', () => {
 });
 
 describe('no default passwords', () => {
-  it('demo accounts keep their published password only in demo mode; otherwise they must change it at the next sign-in', async () => {
+  it('demo accounts keep their published password only in demo mode; otherwise it is disabled until an operator resets it', async () => {
     const db = await createTestDatabase({ DEMO_MODE: 'true' });
     try {
       const demo = await createServices(db.config);
@@ -276,8 +276,14 @@ describe('no default passwords', () => {
         const u = await real.ctx.db.selectFrom('users').selectAll().where('username', '=', a.username).executeTakeFirstOrThrow();
         expect(u.must_change_password, a.username).toBe(1);
       }
-      const r = await real.auth.login('dispatcher', DEMO_ACCOUNTS[0]!.password, { ip: null, userAgent: null });
+      // The published password no longer opens the account at all (not even for a forced change).
+      await expect(real.auth.login('dispatcher', DEMO_ACCOUNTS[0]!.password, { ip: null, userAgent: null })).rejects.toMatchObject({ status: 401 });
+      // The operator sets a temporary password from the command line; it must be changed at sign-in.
+      await real.auth.resetPasswordByOperator('dispatcher', 'Temp#2026-reset');
+      const r = await real.auth.login('dispatcher', 'Temp#2026-reset', { ip: null, userAgent: null });
       expect(r.restriction).toBe('password_change');
+      // A second start does not retire it again.
+      expect(await real.security.retireDemoPasswords()).toEqual([]);
       const retired = await real.ctx.db.selectFrom('audit_log').select('action').where('action', '=', 'security.demo_password.retired').execute();
       expect(retired).toHaveLength(DEMO_ACCOUNTS.length);
       // The change of configuration (demo → real) is itself in the audit trail.

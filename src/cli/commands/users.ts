@@ -38,4 +38,17 @@ export function register(program: Command): void {
         await s.close();
       }
     });
+  users
+    .command('reset-password')
+    .description('设置临时密码(下次登录须修改)/ set a temporary password (to be changed at the next sign-in)')
+    .requiredOption('--username <name>', '用户名 / user name')
+    .action(async (opts: { username: string }) => {
+      const s = await createServices(loadConfig());
+      try {
+        await s.auth.resetPasswordByOperator(opts.username, await askPassword());
+        process.stdout.write(`已重置 / reset: ${opts.username}\n`);
+      } finally {
+        await s.close();
+      }
+    });
 }

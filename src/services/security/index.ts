@@ -85,12 +85,15 @@ export class SecurityServices {
     const retired: string[] = [];
     for (const a of DEMO_ACCOUNTS) {
       const u = await repos.users.findByUsername(this.ctx.db, a.username);
-      if (!u || u.must_change_password === 1) continue;
+      if (!u || u.password_hash.startsWith('!')) continue;
       let demo = false;
       for (const pw of DEMO_PASSWORDS) if (await verifyPassword(pw, u.password_hash)) demo = true;
       if (!demo) continue;
+      // The published password must not open the account at all: whoever signed in first could set
+      // their own password and second factor. The hash is made unusable; an operator sets a new
+      // temporary password with `minbiao users reset-password` (or an administrator, if one is left).
       await this.ctx.db.transaction().execute(async (trx) => {
-        await repos.users.update(trx, u.id, { must_change_password: 1 });
+        await repos.users.update(trx, u.id, { password_hash: '!retired-demo-password', must_change_password: 1 });
         await repos.users.deleteSessionsOf(trx, u.id);
         await this.audit.record({ kind: 'system', job: 'start' }, { action: 'security.demo_password.retired', objectType: 'user', objectId: u.id, outcome: 'success', details: { username: u.username } }, trx);
       });
@@ -104,7 +107,7 @@ export class SecurityServices {
     const c = this.ctx.config;
     await this.recordConfig();
     const retired = await this.retireDemoPasswords();
-    if (retired.length) this.ctx.log.warn({ users: retired }, 'accounts with a demo password must change it at their next sign-in');
+    if (retired.length) this.ctx.log.warn({ users: retired }, 'demo passwords disabled: set new ones with `minbiao users reset-password --username NAME`');
     if (c.DEMO_MODE) this.ctx.log.warn('DEMO MODE: demo accounts with published passwords, no second factor required — never use for real appeals');
     if (c.NODE_ENV === 'production' && !c.CAPTCHA_ENABLED) this.ctx.log.warn('CAPTCHA_ENABLED=false: the public endpoints have no captcha');
     if (c.NODE_ENV === 'production' && !c.RATE_LIMITS_ENABLED) this.ctx.log.warn('RATE_LIMITS_ENABLED=false: the public endpoints have no rate limits');
