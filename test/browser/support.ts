@@ -40,6 +40,8 @@ export async function startServer(opts: { appeals?: number; env?: Record<string,
     // The demo accounts sign in with their published password and no second factor (as `serve --demo`);
     // the citizen's captcha stays on, so the pages solve it as in production.
     DEMO_MODE: 'true',
+    // Scenes route appeals by hand; the automatic dispatch has its own integration test.
+    AUTO_DISPATCH: 'off',
     ...opts.env,
   });
   const services = await createServices(config);
