@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Form, Input, InputNumber, Modal, Radio, Space, Tag } from 'antd';
 import { api } from '../lib/api.ts';
+import { fmtPercent } from '../lib/format.ts';
 import { useI18n } from '../lib/i18n.tsx';
 import type { MessageKey } from '../lib/messages.ts';
 import { suggestUnit } from '../lib/ref.ts';
@@ -14,6 +15,7 @@ import { AppealSearchSelect, CategoryTreeSelect, UnitTreeSelect } from './Picker
 import { errorText } from './States.tsx';
 import { replyHints } from './replyHints.ts';
 import { KbForAppeal } from './KbForAppeal.tsx';
+import { ReplyCheck } from './ReplyCheck.tsx';
 
 export type ActionKind =
   | 'dispatch'
@@ -91,12 +93,15 @@ export function ActionModal({
   action,
   appeal,
   refs: ref,
+  predicted = null,
   onClose,
   onDone,
 }: {
   action: ActionKind | null;
   appeal: AppealDetail;
   refs: RefMaps;
+  /** The classifier's category for this appeal (智能分析): preselected when dispatching. */
+  predicted?: { categoryId: string; name: string; confidence: number } | null;
   onClose: () => void;
   onDone: (updated: AppealDetail) => void;
 }) {
@@ -121,6 +126,13 @@ export function ActionModal({
     if (action === 'decide_rating_appeal') form.setFieldsValue({ upheld: false });
     if (action === 'dispatch') form.setFieldsValue({ categoryId: appeal.categoryId });
   }, [action, appeal.id, appeal.categoryId, form]);
+
+  // Dispatching from triage: the predicted category is preselected (also when the analysis arrives
+  // after the dialog opened), unless the dispatcher already chose one.
+  const presetCategory = action === 'dispatch' && predicted && ref.category.has(predicted.categoryId) ? predicted.categoryId : null;
+  useEffect(() => {
+    if (presetCategory && !form.isFieldTouched('categoryId')) form.setFieldsValue({ categoryId: presetCategory });
+  }, [presetCategory, form]);
 
   const suggested = useMemo(() => {
     if (action !== 'dispatch' && action !== 'transfer') return undefined;
@@ -200,6 +212,22 @@ export function ActionModal({
             <Form.Item name="categoryId" label={t('act.category')} extra={t('act.categoryExtra')}>
               <CategoryTreeSelect categories={ref.categories} />
             </Form.Item>
+            {presetCategory && predicted && (
+              <div className="suggest-line" data-testid="predicted-preset">
+                <span className="small">{t('ti.predictedPreset', { name: pick(ref.category.get(presetCategory)!.name, ref.category.get(presetCategory)!.nameEn), p: fmtPercent(predicted.confidence, 0) })}</span>
+                {appeal.categoryId && appeal.categoryId !== presetCategory && categoryId !== appeal.categoryId && (
+                  <>
+                    <span className="muted small">
+                      {t('ti.originalIs')}
+                      {pick(ref.category.get(appeal.categoryId)?.name ?? appeal.categoryId, ref.category.get(appeal.categoryId)?.nameEn)}
+                    </span>
+                    <Tag className="clickable" onClick={() => form.setFieldsValue({ categoryId: appeal.categoryId })} data-testid="use-original-category">
+                      {t('ti.useOriginal')}
+                    </Tag>
+                  </>
+                )}
+              </div>
+            )}
             <Form.Item name="note" label={t('act.note')} rules={[{ max: 1000 }]}>
               <Input.TextArea rows={2} maxLength={1000} placeholder={t('act.dispatchNotePh')} />
             </Form.Item>
@@ -250,6 +278,7 @@ export function ActionModal({
               <Input.TextArea rows={8} maxLength={10000} showCount placeholder={t('act.replyPh')} data-testid="reply-text" />
             </Form.Item>
             <ReplyHints text={replyText} />
+            <ReplyCheck appealId={appeal.id} text={replyText} />
             <KbForAppeal
               appealId={appeal.id}
               onInsert={(cite) => {

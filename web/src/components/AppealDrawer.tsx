@@ -8,11 +8,13 @@ import { useAuth } from '../lib/auth.tsx';
 import { fmtDateTime } from '../lib/format.ts';
 import { useI18n } from '../lib/i18n.tsx';
 import type { MessageKey } from '../lib/messages.ts';
+import type { Insight } from '../lib/text.ts';
 import type { AppealDetail, TimelineEntry } from '../lib/types.ts';
 import { useAsync } from '../lib/useAsync.ts';
 import { ActionModal, ACTION_LABEL, type ActionKind } from './ActionModal.tsx';
 import { ACTIVE_STATUSES, categoryName, DueCell, regionName, StatusTag, unitName, UrgencyTag, useNow, type RefMaps } from './AppealBits.tsx';
 import { FaceLabel } from './Faces.tsx';
+import { InsightSection } from './InsightSection.tsx';
 import { ErrorState, LoadingState, errorText } from './States.tsx';
 
 /** The actions open to this user on this appeal now, most likely first. */
@@ -137,6 +139,8 @@ export function AppealDetailView({ id, refs, onChanged, onClose }: { id: string;
   const { modal } = App.useApp();
   const now = useNow();
   const state = useAsync((signal) => api<AppealDetail>(`/api/v1/appeals/${encodeURIComponent(id)}`, { signal }), [id]);
+  const insight = useAsync((signal) => api<Insight>(`/api/v1/appeals/${encodeURIComponent(id)}/insight`, { signal }), [id]);
+  const [linkedId, setLinkedId] = useState<string | null>(null);
   const [appeal, setAppeal] = useState<AppealDetail | null>(null);
   const [action, setAction] = useState<ActionKind | null>(null);
   const [clear, setClear] = useState<{ name: string | null; phone: string | null; address: string | null } | null>(null);
@@ -146,6 +150,7 @@ export function AppealDetailView({ id, refs, onChanged, onClose }: { id: string;
   useEffect(() => {
     setClear(null);
     setAction(null);
+    setLinkedId(null);
   }, [id]);
 
   const actions = useMemo(() => (appeal ? availableActions(appeal, can) : []), [appeal, can]);
@@ -179,7 +184,8 @@ export function AppealDetailView({ id, refs, onChanged, onClose }: { id: string;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (action || e.ctrlKey || e.metaKey || e.altKey) return;
+      // A linked appeal opened on top takes the keys.
+      if (action || linkedId || e.ctrlKey || e.metaKey || e.altKey) return;
       const el = e.target as HTMLElement | null;
       if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable)) return;
       if (document.querySelector('.ant-modal-wrap:not([style*="display: none"]) .ant-modal')) return;
@@ -191,7 +197,7 @@ export function AppealDetailView({ id, refs, onChanged, onClose }: { id: string;
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [actions, action, open]);
+  }, [actions, action, open, linkedId]);
 
   if (!appeal) {
     if (state.error) return <ErrorState error={state.error} onRetry={state.reload} />;
@@ -246,6 +252,8 @@ export function AppealDetailView({ id, refs, onChanged, onClose }: { id: string;
         <h3>{t('detail.content')}</h3>
         <p className="appeal-body">{a.body}</p>
       </section>
+
+      <InsightSection state={insight} refs={refs} onOpen={(x) => x !== a.id && setLinkedId(x)} />
 
       <Descriptions
         size="small"
@@ -311,11 +319,6 @@ export function AppealDetailView({ id, refs, onChanged, onClose }: { id: string;
       )}
 
       <section className="detail-section">
-        <h3>{t('detail.similar')}</h3>
-        <p className="muted small">{t('detail.similarNone')}</p>
-      </section>
-
-      <section className="detail-section">
         <h3>{t('detail.timeline')}</h3>
         <Timeline
           className="staff-timeline"
@@ -359,6 +362,7 @@ export function AppealDetailView({ id, refs, onChanged, onClose }: { id: string;
         action={action}
         appeal={a}
         refs={refs}
+        predicted={insight.data?.predicted ?? null}
         onClose={() => setAction(null)}
         onDone={(u) => {
           setAction(null);
@@ -366,6 +370,7 @@ export function AppealDetailView({ id, refs, onChanged, onClose }: { id: string;
           onChanged?.(u);
         }}
       />
+      <AppealDrawer id={linkedId} refs={refs} onClose={() => setLinkedId(null)} />
     </div>
   );
 }

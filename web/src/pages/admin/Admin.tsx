@@ -1,8 +1,9 @@
 // 系统管理: org units, staff accounts and roles (三员分立), categories and deadlines, the working-day
 // calendar. Each tab shows only to a role that may change it.
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tabs, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
+import { useSearchParams } from 'react-router-dom';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../lib/api.ts';
 import { useAuth } from '../../lib/auth.tsx';
@@ -15,7 +16,10 @@ import { invalidate, useAsync } from '../../lib/useAsync.ts';
 import { CategoryTreeSelect, UnitTreeSelect } from '../../components/Pickers.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Weights } from './Weights.tsx';
-import { ErrorAlert, ErrorState, errorText } from '../../components/States.tsx';
+import { ErrorAlert, ErrorState, LoadingState, errorText } from '../../components/States.tsx';
+
+// The classifier page brings ECharts' heatmap: its own chunk, loaded when the tab opens.
+const Classifier = lazy(() => import('./Classifier.tsx'));
 
 const ROLES = ['handler', 'dispatcher', 'leader', 'sysadmin', 'secadmin', 'auditor'] as const;
 const SEPARATED = ['sysadmin', 'secadmin', 'auditor'];
@@ -477,6 +481,8 @@ function Pending({ what }: { what: MessageKey }) {
 export default function Admin() {
   const { t } = useI18n();
   const { can } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab');
   const items = [
     can('org.manage') && { key: 'units', label: t('admin.tabUnits'), children: <UnitsTab /> },
     can('user.manage') && { key: 'users', label: t('admin.tabUsers'), children: <UsersTab /> },
@@ -484,12 +490,21 @@ export default function Admin() {
     can('calendar.manage') && { key: 'calendar', label: t('admin.tabCalendar'), children: <CalendarTab /> },
     can('org.manage') && { key: 'catalogue', label: t('admin.tabCatalogue'), children: <Pending what="admin.catalogueTitle" /> },
     can('metrics.configure') && { key: 'weights', label: t('admin.tabWeights'), children: <Weights /> },
+    can('category.manage') && {
+      key: 'classifier',
+      label: t('admin.tabClassifier'),
+      children: (
+        <Suspense fallback={<LoadingState />}>
+          <Classifier />
+        </Suspense>
+      ),
+    },
     can('security.manage') && { key: 'security', label: t('admin.tabSecurity'), children: <Pending what="admin.securityTitle" /> },
   ].filter(Boolean) as { key: string; label: string; children: React.ReactNode }[];
   return (
     <div className="page" data-testid="admin">
       <PageHeader title={t('admin.title')} sub={t('admin.sub')} />
-      {items.length === 0 ? <Alert type="warning" showIcon title={t('common.forbidden')} /> : <Tabs items={items} destroyOnHidden className="console-tabs" />}
+      {items.length === 0 ? <Alert type="warning" showIcon title={t('common.forbidden')} /> : <Tabs items={items} activeKey={items.some((i) => i.key === tab) ? tab! : items[0]!.key} onChange={(k) => setParams({ tab: k }, { replace: true })} destroyOnHidden className="console-tabs" />}
     </div>
   );
 }

@@ -25,6 +25,7 @@ import { MapPanel } from './MapPanel.tsx';
 import { metricsApi, periodPresets, type Funnel, type RankingRow, type Summary } from './metrics.ts';
 import { Panel } from './Panel.tsx';
 import { SnapshotsPanel } from './SnapshotsPanel.tsx';
+import { HotspotsPanel, RiskPanel } from './TextPanels.tsx';
 import { ReportButton } from '../../components/ExportButton.tsx';
 
 const ACTIVE = ACTIVE_STATUSES.join(',');
@@ -555,6 +556,8 @@ function LatentPanel({ s }: { s: Summary }) {
   const { t } = useI18n();
   const r = s.latent.repeat;
   const g = s.latent.sourceGovernance;
+  const h = s.latent.hotspotsResolved;
+  const sv = s.latent.surveyIndex;
   return (
     <Panel title={t('dash.latentTitle')} sub={t('dash.latentSub')} testId="panel-latent">
       <div className="latent-grid">
@@ -570,26 +573,23 @@ function LatentPanel({ s }: { s: Summary }) {
             {g && g.change !== null ? t('dash.per10kChange', { last: g.per10kLastYear === null ? '—' : g.per10kLastYear.toFixed(2), c: `${g.change > 0 ? '+' : ''}${(g.change * 100).toFixed(1)}%` }) : t('common.noDataYet')}
           </span>
         </div>
-        <div className="latent-item">
+        <div className="latent-item" data-testid="latent-hotspots">
           <span className="kpi-label">{t('dash.hotspotsResolved')}</span>
-          <span className="latent-value">—</span>
-          <span className="muted small">{t('common.noDataYet')}</span>
+          <span className="latent-value">{h && h.hotspots > 0 ? pct(h.rate.value) : '—'}</span>
+          <span className="muted small">{h && h.hotspots > 0 ? t('dash.hotspotsResolvedSub', { r: h.resolved, n: h.hotspots }) : t('common.noDataYet')}</span>
         </div>
-        <div className="latent-item">
+        <div className="latent-item" data-testid="latent-survey">
           <span className="kpi-label">{t('dash.survey')}</span>
-          <span className="latent-value">—</span>
-          <span className="muted small">{t('common.noDataYet')}</span>
+          <span className="latent-value">{sv && sv.value !== null ? sv.value.toFixed(1) : '—'}</span>
+          {sv && sv.value !== null ? (
+            <Tooltip title={[sv.roundName, sv.security !== undefined && sv.satisfaction !== undefined ? t('dash.surveyParts', { s: fmtNumber(sv.security, 1), m: fmtNumber(sv.satisfaction, 1) }) : null].filter(Boolean).join(' · ') || undefined}>
+              <span className="muted small">{sv.interval95 ? t('dash.surveySub', { lo: sv.interval95[0].toFixed(1), hi: sv.interval95[1].toFixed(1), n: fmtNumber(sv.respondents) }) : fmtNumber(sv.respondents)}</span>
+            </Tooltip>
+          ) : (
+            <span className="muted small">{t('common.noDataYet')}</span>
+          )}
         </div>
       </div>
-    </Panel>
-  );
-}
-
-function PlaceholderPanel({ title, sub, testId, minHeight = 150 }: { title: string; sub: string; testId: string; minHeight?: number }) {
-  const { t } = useI18n();
-  return (
-    <Panel title={title} sub={sub} testId={testId}>
-      <EmptyState label={t('common.noDataYet')} minHeight={minHeight} />
     </Panel>
   );
 }
@@ -725,7 +725,7 @@ export default function Dashboard({ bigScreen = false }: { bigScreen?: boolean }
         <div className="big-col">
           <FacesPanel s={s} ctx={ctx} height={200} />
           <FacesTrendPanel ctx={ctx} height={215} />
-          <PlaceholderPanel title={t('dash.hotspotsTitle')} sub={t('dash.hotspotsSub')} testId="panel-hotspots" minHeight={80} />
+          <HotspotsPanel refs={refs} tick={tick} compact limit={6} />
         </div>
         <div className="big-col big-center">
           <MapPanel period={period} unitId={unitId} weights={s.weights} dark height={440} />
@@ -734,7 +734,7 @@ export default function Dashboard({ bigScreen = false }: { bigScreen?: boolean }
         <div className="big-col">
           <RankingPanel ctx={ctx} peerGroups={peerOptions} pg={pg} setPg={setPg} compact tableHeight={290} />
           <OverduePanel ctx={ctx} refs={refs} />
-          <PlaceholderPanel title={t('dash.riskTitle')} sub={t('dash.riskSub')} testId="panel-risk" minHeight={60} />
+          <RiskPanel refs={refs} tick={tick} compact limit={5} />
         </div>
       </div>
     );
@@ -771,10 +771,10 @@ export default function Dashboard({ bigScreen = false }: { bigScreen?: boolean }
             <LatentPanel s={s} />
           </div>
           <div className="span-4">
-            <PlaceholderPanel title={t('dash.hotspotsTitle')} sub={t('dash.hotspotsSub')} testId="panel-hotspots" />
+            <HotspotsPanel refs={refs} tick={tick} />
           </div>
           <div className="span-4">
-            <PlaceholderPanel title={t('dash.riskTitle')} sub={t('dash.riskSub')} testId="panel-risk" />
+            <RiskPanel refs={refs} tick={tick} />
           </div>
           <div className="span-4">
             <SnapshotsPanel />

@@ -60,8 +60,19 @@ export interface UnitRef {
 export interface Latent {
   repeat: null | { rate: Rate; repeats: number; pending: number; windowDays: number };
   sourceGovernance: null | { per10k: number | null; per10kLastYear: number | null; change: number | null; ratio: number | null; count: number; countLastYear: number; population: number };
-  hotspotsResolved: unknown;
-  surveyIndex: unknown;
+  /** 热点化解: hotspots owned in the scope during the period and how many were resolved. */
+  hotspotsResolved: null | { hotspots: number; resolved: number; rate: Rate; hotspotIds: string[] };
+  /** 安全感·满意度 from the latest closed survey covering the scope's region. */
+  surveyIndex: null | {
+    value: number | null;
+    respondents: number;
+    interval95: [number, number] | null;
+    surveyId?: string;
+    roundName?: string;
+    closedAt?: string;
+    security?: number;
+    satisfaction?: number;
+  };
 }
 export interface Summary {
   period: Period;
