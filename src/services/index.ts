@@ -112,6 +112,7 @@ export async function createServices(
   scoring.setLatentSources({
     hotspotsResolved: (unit, period, subtree) => text.hotspots.resolvedFor(unit, period, subtree),
     surveyIndex: (regionCode, period) => services.participation.surveys.surveyIndexFor(regionCode, period),
+    kbResolved: (regionCode, period) => services.knowledge.resolvedCount(regionCode, period),
   });
   if (opts.migrate !== false) await ensureScoreFacts(services);
   return services;

@@ -212,6 +212,13 @@ describe('“this solved it”', () => {
     expect(res[0]!.day).toBe(Number(new Date(h.clock.now + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '')));
     const stats = await h.api('leaderCity', 'GET', `/api/v1/kb/resolutions/stats?from=${new Date(h.clock.now - DAY).toISOString()}&to=${new Date(h.clock.now + DAY).toISOString()}`);
     expect(stats.json()).toMatchObject({ total: 1, byCategory: [{ categoryId: 'fraud', count: 1 }] });
+    // It counts in the figures: the 潜绩 of the district's units (live views), not of another district's.
+    const day = (t: number) => new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
+    const period = `${day(h.clock.now - DAY)}..${day(h.clock.now + DAY)}`;
+    const here = await h.api('leaderCity', 'GET', `/api/v1/metrics/units/a-ps1?period=${period}`);
+    expect(here.statusCode, here.body).toBe(200);
+    expect(here.json().latent.resolvedBeforeAppeal).toEqual({ count: 1 });
+    expect((await h.api('leaderCity', 'GET', `/api/v1/metrics/units/b-ps1?period=${period}`)).json().latent.resolvedBeforeAppeal).toEqual({ count: 0 });
     // Without a search, or for an unknown article: nothing is counted.
     expect((await h.api(null, 'POST', '/api/v1/kb/resolutions', { queryId: 'nope-00000000', articleId })).statusCode).toBe(404);
     expect((await h.api(null, 'POST', '/api/v1/kb/resolutions', { queryId: r.queryId, articleId: 'kb-noise-2012' })).statusCode).toBe(404);

@@ -579,6 +579,19 @@ export class KnowledgeService {
   }
 
   /** Resolved consultations per category and per region in a period (for leaders and the figures). */
+  /** For the figures (潜绩): questions settled by an article in a region (and its subregions) in a period. */
+  async resolvedCount(regionCode: string, period: { start: number; end: number }): Promise<number> {
+    const prefix = regionCode.replace(/(00)+$/, '');
+    const r = await this.ctx.db
+      .selectFrom('kb_resolutions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('at', '>=', period.start)
+      .where('at', '<', period.end)
+      .where('region_code', 'like', `${prefix}%`)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
   async resolutionStats(p: StaffPrincipal, from: number, to: number) {
     requirePermission(p, 'metrics.read');
     const root = await this.org.require(p.scopeRootId);

@@ -317,6 +317,8 @@ export interface LatentView {
    *  can be recomputed from its own facts. */
   hotspotsResolved: HotspotsResolved | null;
   surveyIndex: SurveyIndex | null;
+  /** Live views only: questions settled by a knowledge-base article in the unit's region (no appeal needed). */
+  resolvedBeforeAppeal?: { count: number } | null;
 }
 
 /**

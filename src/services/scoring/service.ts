@@ -177,6 +177,8 @@ class RankingCache {
 export interface LatentSources {
   hotspotsResolved(unit: { id: string; path: string }, period: { start: number; end: number }, subtree: boolean): Promise<HotspotsResolved | null>;
   surveyIndex(regionCode: string, period: { start: number; end: number; label?: string }): Promise<SurveyIndex | null>;
+  /** Questions citizens settled with a knowledge-base article instead of an appeal (「已解决我的问题」). */
+  kbResolved(regionCode: string, period: { start: number; end: number }): Promise<number>;
 }
 
 export class ScoringService {
@@ -327,7 +329,8 @@ export class ScoringService {
     const subtree = filter.unitPathPrefix !== undefined;
     const hotspotsResolved = this.sources ? await this.sources.hotspotsResolved(unit, period, subtree) : null;
     const surveyIndex = this.sources ? await this.sources.surveyIndex(unit.regionCode, period) : null;
-    return { repeat, sourceGovernance: sourceGovernanceView(unit, sc.count, sc.countLastYear), hotspotsResolved, surveyIndex };
+    const resolvedBeforeAppeal = this.sources ? { count: await this.sources.kbResolved(unit.regionCode, period) } : null;
+    return { repeat, sourceGovernance: sourceGovernanceView(unit, sc.count, sc.countLastYear), hotspotsResolved, surveyIndex, resolvedBeforeAppeal };
   }
 
   async summary(p: StaffPrincipal, q: { period?: string | undefined; unitId?: string | undefined }) {
