@@ -50,6 +50,28 @@ describe('minbiao CLI', () => {
     expect((mixed as { stderr: string }).stderr).toMatch(/三员分立/);
   });
 
+  it('issues, lists and revokes an Open311 API key (shown once; a revoked key is refused)', async () => {
+    const created = await minbiao(['apikeys', 'create', '--name', '市12345热线', '--rate', '120']);
+    const key = created.stdout.trim();
+    expect(key.length).toBeGreaterThanOrEqual(32);
+    expect(created.stderr).toMatch(/只显示这一次|shown this once/);
+    const listed = await minbiao(['apikeys', 'list']);
+    expect(listed.stdout).toMatch(/市12345热线\t120\/min\tactive/);
+    expect(listed.stdout).not.toContain(key); // only a prefix is ever shown again
+    const s = await createServices(db.config);
+    try {
+      const { interop } = await import('../../src/services/interop/index.ts');
+      const row = await interop(s).apiKeys.authenticate(key, { endpoint: 'test', ip: null });
+      expect(row.name).toBe('市12345热线');
+      const id = listed.stdout.split('\t')[0]!;
+      const revoked = await minbiao(['apikeys', 'revoke', id]);
+      expect(revoked.stdout).toMatch(/已吊销|revoked/);
+      await expect(interop(s).apiKeys.authenticate(key, { endpoint: 'test', ip: null })).rejects.toMatchObject({ status: 403 });
+    } finally {
+      await s.close();
+    }
+  });
+
   it('refuses a bad configuration with a message naming it', async () => {
     const r = await minbiao(['migrate'], { PORT: 'eighty' }).catch((e: { stderr: string; code: number }) => e);
     expect((r as { code: number }).code).toBe(2);
