@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskAddress, maskName, maskPhone, PiiCipher } from './pii.ts';
+import { isValidIdNumber, maskAddress, maskIdNumber, maskName, maskPhone, PiiCipher } from './pii.ts';
 
 describe('personal data cipher', () => {
   const c = new PiiCipher(['k2:second-secret-0123456789-abcdefghij', 'k1:first-secret-0123456789-abcdefghijk']);
@@ -34,5 +34,21 @@ describe('personal data cipher', () => {
     expect(maskName('王建国')).toBe('王**');
     expect(maskName('欧阳修文')).toBe('欧阳**');
     expect(maskAddress('清江区城关街道丽华小区3栋502')).toMatch(/^清江区城关街道丽\S*\*\*\*\*$/);
+  });
+});
+
+describe('resident ID numbers (GB 11643)', () => {
+  it('accepts a correct check character and a real birth date only', () => {
+    expect(isValidIdNumber('11010519491231002X')).toBe(true);
+    expect(isValidIdNumber('11010519491231002x')).toBe(true);
+    expect(isValidIdNumber('110105194912310021')).toBe(false); // wrong check character
+    expect(isValidIdNumber('110105194902300020')).toBe(false); // 30 February
+    expect(isValidIdNumber('11010519491231002')).toBe(false);
+    expect(isValidIdNumber('<script>alert(1)</')).toBe(false);
+  });
+  it('masks all but the region of issue and the last four', () => {
+    expect(maskIdNumber('11010519491231002X')).toBe('1101**********002X');
+    expect(maskIdNumber(null)).toBeNull();
+    expect(maskIdNumber('1234')).toBe('****');
   });
 });

@@ -165,6 +165,31 @@ export function maskName(name: string | null | undefined): string | null {
   return chars.slice(0, keep).join('') + '*'.repeat(Math.max(1, chars.length - keep));
 }
 
+/** GB 11643: 17 digits and a check character (0-9 or X) computed with weights 2^(17-i) mod 11. */
+export function isValidIdNumber(id: string): boolean {
+  const s = id.trim().toUpperCase();
+  if (!/^\d{17}[\dX]$/.test(s)) return false;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(s[i]) * weights[i]!;
+  const check = '10X98765432'[sum % 11];
+  if (s[17] !== check) return false;
+  // The birth date must be a real day.
+  const y = Number(s.slice(6, 10));
+  const m = Number(s.slice(10, 12));
+  const d = Number(s.slice(12, 14));
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return y >= 1900 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** 3601**********123X — the region of issue and the last four characters. */
+export function maskIdNumber(id: string | null | undefined): string | null {
+  if (!id) return null;
+  const s = id.trim();
+  if (s.length < 8) return '*'.repeat(s.length);
+  return `${s.slice(0, 4)}${'*'.repeat(s.length - 8)}${s.slice(-4)}`;
+}
+
 /** Keeps the district/street part of an address, hides the house number. */
 export function maskAddress(address: string | null | undefined): string | null {
   if (!address) return null;

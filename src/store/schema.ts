@@ -108,6 +108,8 @@ export interface AppealTable {
   citizen_name_enc: string | null;
   citizen_phone_enc: string | null;
   citizen_phone_idx: string | null;
+  /** Resident ID number (optional), encrypted. */
+  citizen_id_enc: string | null;
   anonymous: Bool;
   /** For anonymous appeals: hash of the PIN shown once at submission, used instead of a phone check. */
   access_pin_hash: string | null;

@@ -6,7 +6,7 @@ import { execute } from '../../domain/appeal/machine.ts';
 import { DEFAULT_HANDLE_DAYS, type AppealType, type Channel, type Urgency } from '../../domain/appeal/types.ts';
 import { AppError, errors } from '../../lib/errors.ts';
 import { newId, newTrackingCode } from '../../lib/ids.ts';
-import { normalizePhone } from '../../lib/pii.ts';
+import { isValidIdNumber, normalizePhone } from '../../lib/pii.ts';
 import { repos } from '../../store/repositories/index.ts';
 import type { AuditService } from '../audit.ts';
 import type { CalendarService } from '../calendar.ts';
@@ -28,6 +28,7 @@ export interface SubmitInput {
   anonymous: boolean;
   citizenName?: string | null | undefined;
   phone?: string | null | undefined;
+  idNumber?: string | null | undefined;
   /** Only staff may set urgency; citizens' appeals start from the category's default. */
   urgency?: Urgency | undefined;
   channel?: Channel | undefined;
@@ -81,6 +82,10 @@ export class AppealIntakeService {
       if (!phone) throw errors.validation('实名诉求须填写联系电话', 'A phone number is required unless the appeal is anonymous', { field: 'phone' });
       if (!PHONE_RE.test(phone)) throw errors.validation('联系电话格式不正确', 'The phone number is not valid', { field: 'phone' });
     }
+    const idNumber = anonymous ? null : input.idNumber?.trim().toUpperCase() || null;
+    if (idNumber && !isValidIdNumber(idNumber)) {
+      throw errors.validation('身份证号码不正确(位数、出生日期或校验位有误)', 'The ID number is not valid (length, birth date or check digit)', { field: 'idNumber' });
+    }
     const chosen = input.categoryId ? await this.categories.require(input.categoryId) : null;
     await this.checkRegion(input.regionCode);
     const intake = await this.org.intakeCenterFor(input.regionCode);
@@ -132,6 +137,7 @@ export class AppealIntakeService {
         citizenNameEnc: anonymous ? null : this.ctx.pii.encrypt(input.citizenName?.trim() || null),
         citizenPhoneEnc: anonymous ? null : this.ctx.pii.encrypt(phone),
         citizenPhoneIdx: anonymous ? null : this.ctx.pii.blindIndex(phone),
+        citizenIdEnc: idNumber ? this.ctx.pii.encrypt(idNumber) : null,
         anonymous,
         accessPinHash: accessPin ? pinHash(id, accessPin) : null,
       };

@@ -36,6 +36,7 @@ export class RetentionService {
       .where((eb) =>
         eb.or([
           eb('citizen_name_enc', 'is not', null),
+          eb('citizen_id_enc', 'is not', null),
           eb('citizen_phone_enc', 'is not', null),
           eb('citizen_phone_idx', 'is not', null),
           eb('address_enc', 'is not', null),
@@ -69,7 +70,7 @@ export class RetentionService {
         // Re-checked inside the transaction: an appeal reopened meanwhile keeps its citizen.
         const res = await trx
           .updateTable('appeals')
-          .set({ citizen_name_enc: null, citizen_phone_enc: null, citizen_phone_idx: null, address_enc: null, access_pin_hash: null })
+          .set({ citizen_name_enc: null, citizen_phone_enc: null, citizen_phone_idx: null, citizen_id_enc: null, address_enc: null, access_pin_hash: null })
           .where('id', 'in', ids)
           .where('closed_at', 'is not', null)
           .where('closed_at', '<', cutoff)

@@ -7,6 +7,7 @@ import * as m0005 from './0005_knowledge_notify.ts';
 import * as m0006 from './0006_participation.ts';
 import * as m0007 from './0007_interop.ts';
 import * as m0008 from './0008_text.ts';
+import * as m0009 from './0009_citizen_id.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -21,6 +22,7 @@ const STEPS: Record<string, Step> = {
   '0006_participation': m0006,
   '0007_interop': m0007,
   '0008_text': m0008,
+  '0009_citizen_id': m0009,
 };
 
 class CodeProvider implements MigrationProvider {

@@ -20,6 +20,7 @@ export interface AppealStatic {
   citizenNameEnc: string | null;
   citizenPhoneEnc: string | null;
   citizenPhoneIdx: string | null;
+  citizenIdEnc?: string | null;
   anonymous: boolean;
   accessPinHash: string | null;
 }
@@ -139,6 +140,7 @@ export function appealRow(id: string, stat: AppealStatic) {
     citizen_name_enc: stat.citizenNameEnc,
     citizen_phone_enc: stat.citizenPhoneEnc,
     citizen_phone_idx: stat.citizenPhoneIdx,
+    citizen_id_enc: stat.citizenIdEnc ?? null,
     anonymous: b(stat.anonymous),
     access_pin_hash: stat.accessPinHash,
   };
