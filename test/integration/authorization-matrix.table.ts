@@ -85,6 +85,33 @@ export const MATRIX: Matrix = {
   'GET /api/v1/appeals/:id': { allow: APPEAL_READERS, build: (fx) => `/api/v1/appeals/${fx.shared.appeal.id}` },
   'GET /api/v1/appeals/:id/events': { allow: APPEAL_READERS, build: (fx) => `/api/v1/appeals/${fx.shared.appeal.id}/events` },
   'POST /api/v1/appeals/:id/unmask': { allow: A('handA1', 'dispA'), build: (fx) => ({ url: `/api/v1/appeals/${fx.shared.appeal.id}/unmask`, body: { reason: '回访需要联系群众' } }) },
+  // ---- text intelligence ---------------------------------------------------------------------------------
+  'GET /api/v1/appeals/:id/insight': { allow: APPEAL_READERS, build: (fx) => `/api/v1/appeals/${fx.shared.appeal.id}/insight` },
+  // The draft-reply check: the unit holding the appeal only.
+  'POST /api/v1/appeals/:id/reply-check': { allow: A('handA1'), build: (fx) => ({ url: `/api/v1/appeals/${fx.shared.appeal.id}/reply-check`, body: { text: '经查已处理完毕,依据相关规定作出答复。' } }) },
+  'GET /api/v1/risk-alerts': { allow: BUSINESS },
+  'GET /api/v1/hotspots': { allow: BUSINESS },
+  // A hotspot owned by a-ps1: its unit and those above see it.
+  'GET /api/v1/hotspots/:id': {
+    allow: INSIDE_A_PS1,
+    build: async (fx) => {
+      const id = 'mx-hotspot-a-ps1';
+      const exists = await fx.h.s.ctx.db.selectFrom('hotspots').select('id').where('id', '=', id).executeTakeFirst();
+      if (!exists) {
+        const unit = await fx.h.s.org.require('a-ps1');
+        const now = fx.h.clock.now;
+        await fx.h.s.ctx.db
+          .insertInto('hotspots')
+          .values({ id, region_code: '360602001', label: '矩阵小区 · 夜间噪音', place: '矩阵小区', problem: '夜间噪音', keywords: '["噪音"]', heat: 10, heat_parts: '{}', appeals: 3, citizens: 3, trend: '[]', owner_unit_id: unit.id, owner_unit_path: unit.path, status: 'active', first_at: now, last_at: now, resolved_at: null, updated_at: now })
+          .execute();
+      }
+      return `/api/v1/hotspots/${id}`;
+    },
+  },
+  'POST /api/v1/hotspots/refresh': { allow: A('dispA', 'dispB', 'leaderA', 'leaderCity'), build: () => ({ url: '/api/v1/hotspots/refresh', body: {} }) },
+  'GET /api/v1/text/model': { allow: A(...BUSINESS, 'sysadmin') },
+  'POST /api/v1/text/model/retrain': { allow: A('sysadmin'), build: () => ({ url: '/api/v1/text/model/retrain', body: {} }) },
+
   'POST /api/v1/appeals/:id/actions': [
     action('submitted', { action: 'dispatch', unitId: 'a-ps1' }, A('dispA')),
     action('dispatched', { action: 'accept' }, A('handA1')),

@@ -48,7 +48,7 @@ describe('minbiao CLI', () => {
     expect(ok.stdout).toMatch(/zhang\.san/);
     const mixed = await minbiao(['users', 'create', '--username', 'bad.mix', '--unit', unit.id, '--roles', 'auditor,handler'], { MINBIAO_NEW_PASSWORD: 'Zs-2026-secure' }).catch((e: { stderr: string; code: number }) => e);
     expect((mixed as { stderr: string }).stderr).toMatch(/三员分立/);
-  });
+  }, 240_000); // the seed trains the cold-start classifier and analyses every appeal: slow on a loaded machine
 
   it('issues, lists and revokes an Open311 API key (shown once; a revoked key is refused)', async () => {
     const created = await minbiao(['apikeys', 'create', '--name', '市12345热线', '--rate', '120']);
