@@ -3,7 +3,6 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tabs, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useSearchParams } from 'react-router-dom';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../lib/api.ts';
 import { useAuth } from '../../lib/auth.tsx';
@@ -481,8 +480,6 @@ function Pending({ what }: { what: MessageKey }) {
 export default function Admin() {
   const { t } = useI18n();
   const { can } = useAuth();
-  const [params, setParams] = useSearchParams();
-  const tab = params.get('tab');
   const items = [
     can('org.manage') && { key: 'units', label: t('admin.tabUnits'), children: <UnitsTab /> },
     can('user.manage') && { key: 'users', label: t('admin.tabUsers'), children: <UsersTab /> },
@@ -504,7 +501,7 @@ export default function Admin() {
   return (
     <div className="page" data-testid="admin">
       <PageHeader title={t('admin.title')} sub={t('admin.sub')} />
-      {items.length === 0 ? <Alert type="warning" showIcon title={t('common.forbidden')} /> : <Tabs items={items} activeKey={items.some((i) => i.key === tab) ? tab! : items[0]!.key} onChange={(k) => setParams({ tab: k }, { replace: true })} destroyOnHidden className="console-tabs" />}
+      {items.length === 0 ? <Alert type="warning" showIcon title={t('common.forbidden')} /> : <Tabs items={items} destroyOnHidden className="console-tabs" />}
     </div>
   );
 }
