@@ -1,5 +1,8 @@
 // The dictionary: every user-facing string as [中文, English]. Chinese is the product's language;
 // English is for visitors and reviewers. Placeholders: {name}.
+// The knowledge-base and notification pages keep their strings in their own block (messages-kb.ts).
+import { kbMessages } from './messages-kb.ts';
+
 type Pair = readonly [string, string];
 
 const common = {
@@ -920,7 +923,7 @@ const text = {
   'clf.retrainFailed': ['重新训练没有成功', 'Retraining failed'],
 } satisfies Record<string, Pair>;
 
-export const messages = { ...common, ...labels, ...citizen, ...staff, ...admin, ...dash, ...text } as const;
+export const messages = { ...common, ...labels, ...citizen, ...staff, ...admin, ...dash, ...text, ...kbMessages } as const;
 
 export function hasMessage(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(messages, key);
