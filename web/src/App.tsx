@@ -28,6 +28,8 @@ const Audit = lazy(() => import('./pages/admin/Audit.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 const CitizenParticipation = lazy(() => import('./pages/participation/CitizenParticipation.tsx'));
 const StaffParticipation = lazy(() => import('./pages/participation/StaffParticipation.tsx'));
+const KnowledgeBase = lazy(() => import('./pages/kb/KnowledgeBase.tsx'));
+const Notifications = lazy(() => import('./pages/admin/Notifications.tsx'));
 
 // The locale files are ES modules typed as CommonJS: take the default export either way.
 const unwrap = (m: unknown): Locale => ((m as { default?: Locale }).default ?? (m as Locale));
@@ -127,6 +129,8 @@ export function Root() {
                     <Route path="interop" element={<Interop />} />
                     <Route path="audit" element={<Audit />} />
                     <Route path="participation/*" element={<StaffParticipation />} />
+                    <Route path="kb" element={<KnowledgeBase />} />
+                    <Route path="notify" element={<Notifications />} />
                     <Route path="*" element={<NotFound />} />
                   </Route>
                   <Route path="*" element={<NotFound />} />
