@@ -17,6 +17,9 @@ import { replyHints } from './replyHints.ts';
 import { KbForAppeal } from './KbForAppeal.tsx';
 import { ReplyCheck } from './ReplyCheck.tsx';
 
+/** The classifier's confidence from which its category is preselected in the dispatch form. */
+const PRESET_MIN_CONFIDENCE = 0.5;
+
 export type ActionKind =
   | 'dispatch'
   | 'accept'
@@ -129,7 +132,8 @@ export function ActionModal({
 
   // Dispatching from triage: the predicted category is preselected (also when the analysis arrives
   // after the dialog opened), unless the dispatcher already chose one.
-  const presetCategory = action === 'dispatch' && predicted && ref.category.has(predicted.categoryId) ? predicted.categoryId : null;
+  // Only a prediction worth trusting is preselected: below half it is shown in the analysis, not chosen.
+  const presetCategory = action === 'dispatch' && predicted && predicted.confidence >= PRESET_MIN_CONFIDENCE && ref.category.has(predicted.categoryId) ? predicted.categoryId : null;
   useEffect(() => {
     if (presetCategory && !form.isFieldTouched('categoryId')) form.setFieldsValue({ categoryId: presetCategory });
   }, [presetCategory, form]);
