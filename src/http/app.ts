@@ -93,6 +93,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   await app.register((await import('./routes/metrics/index.ts')).metricsRoutes(s));
   await app.register((await import('./routes/participation/index.ts')).participationRoutes(s));
   await app.register((await import('./routes/text/index.ts')).textRoutes(s));
+  await app.register((await import('./routes/catalogue/index.ts')).catalogueRoutes(s));
   for (const r of [(await import('./routes/kb/index.ts')).kbRoutes, (await import('./routes/notify/index.ts')).notifyRoutes]) await app.register(r(s));
   for (const r of [(await import('./routes/open311/index.ts')).open311Routes, (await import('./routes/interop/index.ts')).interopRoutes]) await app.register(r(s));
 

@@ -195,6 +195,31 @@ export class OrgService {
     return this.require(id);
   }
 
+  /** The 派单目录 (category × region → unit), for the admin. */
+  async catalogue(p: StaffPrincipal): Promise<{ categoryId: string; regionCode: string; unitId: string }[]> {
+    requirePermission(p, 'org.read');
+    const rows = await repos.org.catalogue(this.ctx.db);
+    return rows.map((r) => ({ categoryId: r.category_id, regionCode: r.region_code, unitId: r.unit_id })).sort((a, b) => a.categoryId.localeCompare(b.categoryId) || a.regionCode.localeCompare(b.regionCode));
+  }
+
+  /** Sets (unitId) or removes (null) the unit for a category in a region; audited with before/after. */
+  async setCatalogueEntry(p: StaffPrincipal, input: { categoryId: string; regionCode: string; unitId: string | null }, categoryExists: (id: string) => Promise<boolean>): Promise<{ categoryId: string; regionCode: string; unitId: string | null }> {
+    requirePermission(p, 'org.manage');
+    if (!(await categoryExists(input.categoryId))) throw errors.validation('类别不存在', 'Unknown category', { field: 'categoryId' });
+    if (!(await this.regions()).some((r) => r.code === input.regionCode)) throw errors.validation('行政区划不在本地区范围内', 'The region is not part of this deployment', { field: 'regionCode' });
+    if (input.unitId) {
+      const u = await this.get(input.unitId);
+      if (!u || !u.active) throw errors.validation('承办单位不存在或已停用', 'The unit does not exist or is inactive', { field: 'unitId' });
+    }
+    const before = await repos.org.catalogueUnit(this.ctx.db, input.categoryId, input.regionCode);
+    await this.ctx.db.transaction().execute(async (trx) => {
+      if (input.unitId) await repos.org.upsertCatalogue(trx, [{ category_id: input.categoryId, region_code: input.regionCode, unit_id: input.unitId }]);
+      else await trx.deleteFrom('dispatch_catalogue').where('category_id', '=', input.categoryId).where('region_code', '=', input.regionCode).execute();
+      await this.audit.record(p, { action: 'catalogue.set', objectType: 'dispatch_catalogue', objectId: `${input.categoryId}@${input.regionCode}`, outcome: 'success', details: { before, after: input.unitId } }, trx);
+    });
+    return input;
+  }
+
   async regions(): Promise<RegionTable[]> {
     this.regionsCache ??= await repos.org.regions(this.ctx.db);
     return this.regionsCache;

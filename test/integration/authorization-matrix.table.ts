@@ -90,6 +90,9 @@ export const MATRIX: Matrix = {
   // The draft-reply check: the unit holding the appeal only.
   'POST /api/v1/appeals/:id/reply-check': { allow: A('handA1'), build: (fx) => ({ url: `/api/v1/appeals/${fx.shared.appeal.id}/reply-check`, body: { text: '经查已处理完毕,依据相关规定作出答复。' } }) },
   'GET /api/v1/risk-alerts': { allow: BUSINESS },
+  'POST /api/v1/classify': { allow: EVERYONE, build: () => ({ url: '/api/v1/classify', body: { title: '楼上噪音扰民', body: '每天半夜拖椅子,吵得睡不着。' } }) },
+  'GET /api/v1/dispatch-catalogue': { allow: STAFF },
+  'PUT /api/v1/dispatch-catalogue': { allow: A('sysadmin'), build: () => ({ url: '/api/v1/dispatch-catalogue', body: { categoryId: 'order.noise', regionCode: '360602001', unitId: 'a-ps1' } }) },
   'GET /api/v1/hotspots': { allow: BUSINESS },
   // A hotspot owned by a-ps1: its unit and those above see it.
   'GET /api/v1/hotspots/:id': {

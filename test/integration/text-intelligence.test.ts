@@ -241,3 +241,43 @@ describe('hotspots', () => {
     expect(unitMetrics.json().latent.hotspotsResolved).toMatchObject({ resolved: 1, hotspotIds: [hot!.id] });
   });
 });
+
+describe('category suggestions and the 派单目录', () => {
+  it('suggests categories to the citizen from the text, publicly, without storing anything', async () => {
+    const r = await h.api(null, 'POST', '/api/v1/classify', { title: '楼上噪音扰民', body: '楼上每天半夜拖椅子跺地板，吵得睡不着。' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().items[0]).toMatchObject({ categoryId: 'order.noise', name: '噪音扰民' });
+    expect(r.json().items.length).toBeLessThanOrEqual(3);
+    expect((await h.api(null, 'POST', '/api/v1/classify', { title: '', body: '' })).json().items).toEqual([]);
+    expect((await h.api(null, 'POST', '/api/v1/classify', { title: 'x'.repeat(101) })).statusCode).toBe(400);
+    expect((await h.api(null, 'POST', '/api/v1/classify', { title: '噪音', evil: true })).statusCode).toBe(400);
+  });
+
+  it('lets the admin keep the catalogue, validated and audited; a removed entry sends appeals to triage', async () => {
+    const list = await h.api('dispA', 'GET', '/api/v1/dispatch-catalogue');
+    expect(list.json().items).toContainEqual({ categoryId: 'order.noise', regionCode: '360602001', unitId: 'a-ps1' });
+    expect((await h.api('dispA', 'PUT', '/api/v1/dispatch-catalogue', { categoryId: 'order.noise', regionCode: '360602001', unitId: null })).statusCode).toBe(403);
+    for (const [body, field] of [
+      [{ categoryId: 'no.such', regionCode: '360602001', unitId: 'a-ps1' }, 'categoryId'],
+      [{ categoryId: 'order.noise', regionCode: '999999', unitId: 'a-ps1' }, 'regionCode'],
+      [{ categoryId: 'order.noise', regionCode: '360602001', unitId: 'no-such-unit' }, 'unitId'],
+    ] as const) {
+      const r = await h.api('sysadmin', 'PUT', '/api/v1/dispatch-catalogue', body);
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json().error.details.field).toBe(field);
+      expect(r.json().error.messageEn).toBeTruthy();
+    }
+    const removed = await h.api('sysadmin', 'PUT', '/api/v1/dispatch-catalogue', { categoryId: 'order.noise', regionCode: '360602001', unitId: null });
+    expect(removed.statusCode, removed.body).toBe(200);
+    const a = await submit({ title: '夜间装修噪音扰民', body: '隔壁每天晚上十点以后还在装修电钻，噪音扰民，睡不着觉。' });
+    expect(a.status).toBe('submitted');
+    expect((await insight(a.id)).routeReason).toMatch(/派单目录|置信度/);
+    const back = await h.api('sysadmin', 'PUT', '/api/v1/dispatch-catalogue', { categoryId: 'order.noise', regionCode: '360602', unitId: 'a-ps2' });
+    expect(back.statusCode).toBe(200);
+    // The district's entry applies to its streets.
+    const b = await submit({ title: '楼下酒吧噪音扰民', body: '楼下酒吧每天夜里喧哗到凌晨三点，音响很吵，严重扰民。' });
+    if (b.status === 'dispatched') expect((await h.api('dispA', 'GET', `/api/v1/appeals/${b.id}`)).json().unitId).toBe('a-ps2');
+    const audit = await h.s.ctx.db.selectFrom('audit_log').select(['details']).where('action', '=', 'catalogue.set').execute();
+    expect(audit.map((x) => JSON.parse(x.details!))).toEqual([{ before: 'a-ps1', after: null }, { before: null, after: 'a-ps2' }]);
+  });
+});

@@ -205,6 +205,20 @@ export class TextServices {
     return added;
   }
 
+  /** For the citizen's form: the categories the text most likely belongs to (public; nothing stored). */
+  async suggestCategories(title: string, body: string): Promise<{ categoryId: string; name: string; nameEn: string; probability: number }[]> {
+    if ((title + body).trim().length < 4) return [];
+    const p = await this.classification.predict(title, body);
+    if (!p) return [];
+    const out: { categoryId: string; name: string; nameEn: string; probability: number }[] = [];
+    for (const r of p.ranked.slice(0, 3)) {
+      if (r.probability < 0.1) continue;
+      const c = await this.categories.get(r.label);
+      if (c?.active) out.push({ categoryId: c.id, name: c.name, nameEn: c.nameEn, probability: Math.round(r.probability * 100) / 100 });
+    }
+    return out;
+  }
+
   /** Hotspot detection on demand: staff who read the figures of their scope (leaders, dispatchers). */
   requireHotspotRefresh(p: StaffPrincipal): void {
     requirePermission(p, 'appeal.supervise');

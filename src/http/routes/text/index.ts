@@ -53,6 +53,16 @@ const HotspotSchema = z.object({
 });
 
 export const textRoutes = (s: Services): FastifyPluginAsyncZod => async (app) => {
+  app.post('/api/v1/classify', {
+    config: { publicGuard: { limits: ['track'] } },
+    schema: {
+      tags: ['text'],
+      summary: 'Suggest categories for a text while the citizen writes (public; at most three, most likely first; nothing is stored)',
+      body: z.strictObject({ title: z.string().max(100).default(''), body: z.string().max(5000).default('') }),
+      response: { 200: z.object({ items: z.array(z.object({ categoryId: z.string(), name: z.string(), nameEn: z.string(), probability: z.number() })) }), ...errorResponses },
+    },
+  }, async (req) => ({ items: await s.text.suggestCategories(req.body.title, req.body.body) }));
+
   app.get('/api/v1/appeals/:id/insight', {
     schema: { tags: ['text'], summary: 'What the text intelligence found at intake: category and confidence, route and why, risk with its trigger words, repeats and the same issue, hotspots', params: IdParams, response: { 200: Insight, ...errorResponses } },
   }, async (req) => s.text.insight(staffOf(req), req.params.id));
