@@ -151,12 +151,20 @@ describe('knowledge base (staff)', () => {
     await versions.locator('tbody tr.ant-table-row').nth(1).waitFor();
     const rows = await versions.locator('tbody tr.ant-table-row').allTextContents();
     expect(rows[0]).toContain('v2');
-    expect(rows[0]).toContain('demo-dispatcher');
+    expect(rows[0]).toContain('dispatcher');
     expect(rows[0]).toContain('摘要');
     expect(rows[0]).toContain('补充摘要');
     expect(rows[1]).toContain('v1');
-    expect(rows[1]).toContain('demo-handler');
+    expect(rows[1]).toContain('handler');
     await screenshot(page, 'kb-versions');
+    // In English, the page and the server's refusal switch language together (the switch sits under
+    // the drawer's mask: clicked directly).
+    await page.getByTestId('lang-switch').dispatchEvent('click');
+    await view2.getByText('You cannot review a version you wrote yourself').waitFor();
+    await page.getByRole('tab', { name: 'Gaps' }).waitFor();
+    expect(await view2.getByTestId('kb-status').first().textContent()).toBe('Draft');
+    await page.getByTestId('lang-switch').dispatchEvent('click');
+    await view2.getByText('不能审核自己编写的版本,请由其他人员审核').waitFor();
     // The refused self-review (409) is the only error the page logged.
     expect(t.errors.filter((e) => !e.includes('status of 409'))).toEqual([]);
     await t.context.close();

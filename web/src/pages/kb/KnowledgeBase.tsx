@@ -385,7 +385,16 @@ function ArticleView({ id, onEdit, onChanged }: { id: string; onEdit: (a: Articl
                       columns={[
                         { key: 'v', title: t('kbm.colVersion'), dataIndex: 'version', width: 70, render: (v: number) => `v${v}` },
                         { key: 'at', title: t('kbm.changedAt'), dataIndex: 'changedAt', width: 150, render: (v: string) => fmtDateTime(v) },
-                        { key: 'by', title: t('kbm.changedBy'), dataIndex: 'changedBy', width: 130, render: (v: string | null) => <span className="mono small">{v ?? '—'}</span> },
+                        {
+                          key: 'by',
+                          title: t('kbm.changedBy'),
+                          dataIndex: 'changedBy',
+                          width: 130,
+                          // The version rows carry the user id; the workflow log names who wrote each version.
+                          render: (v: string | null, r: { version: number }) => (
+                            <span title={v ?? undefined}>{log.find((l) => (l.action === 'create' || l.action === 'edit') && l.version === r.version)?.actor ?? v ?? '—'}</span>
+                          ),
+                        },
                         { key: 'ch', title: t('kbm.changes'), dataIndex: 'changes', render: (v: { label: string }[]) => v.map((c) => c.label).join('、') },
                         { key: 'note', title: t('kbm.note'), dataIndex: 'note', ellipsis: true },
                       ]}
