@@ -923,7 +923,33 @@ const text = {
   'clf.retrainFailed': ['重新训练没有成功', 'Retraining failed'],
 } satisfies Record<string, Pair>;
 
-export const messages = { ...common, ...labels, ...citizen, ...staff, ...admin, ...dash, ...text, ...kbMessages } as const;
+// Category suggestions on the citizen's form and the 派单目录 editor (admin).
+const suggestCatalogue = {
+  'suggest.categories': ['可能的类别:', 'Likely categories:'],
+  'suggest.tapToChoose': ['点按选用此类别', 'Tap to choose this category'],
+  'cat.hint': [
+    '群众诉求按“类别 × 地区”派给承办单位;街道没有条目时按所在区县的条目派单,都没有则转人工分派。共 {n} 条。',
+    'Appeals go to the unit set for their category in their region; a street without an entry follows its district, and without either the appeal goes to manual triage. {n} entries.',
+  ],
+  'cat.category': ['类别', 'Category'],
+  'cat.region': ['地区', 'Region'],
+  'cat.unit': ['承办单位', 'Unit'],
+  'cat.filterRegion': ['按地区筛选', 'Filter by region'],
+  'cat.add': ['新增条目', 'Add entry'],
+  'cat.addTitle': ['新增派单目录条目', 'Add a catalogue entry'],
+  'cat.editTitle': ['修改承办单位', 'Change the unit'],
+  'cat.remove': ['移除', 'Remove'],
+  'cat.removeConfirm': ['移除“{c} · {r}”的条目?', 'Remove the entry for "{c} · {r}"?'],
+  'cat.removeText': ['移除后,该地区的此类诉求按上一级地区的条目派单,没有则转人工分派。', 'Appeals of this category in this region will then follow the region above, or go to manual triage.'],
+  'cat.categoryRequired': ['请选择类别', 'Choose a category'],
+  'cat.regionRequired': ['请选择地区', 'Choose a region'],
+  'cat.unitRequired': ['请选择承办单位', 'Choose a unit'],
+  'cat.exists': ['该类别在该地区已有条目(当前:{u}),保存将改为新的承办单位。', 'This category already has an entry in this region (now: {u}); saving replaces its unit.'],
+  'cat.inactiveUnit': ['(已停用)', '(inactive)'],
+  'cat.empty': ['没有符合条件的条目', 'No matching entries'],
+} satisfies Record<string, Pair>;
+
+export const messages = { ...common, ...labels, ...citizen, ...staff, ...admin, ...dash, ...text, ...kbMessages, ...suggestCatalogue } as const;
 
 export function hasMessage(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(messages, key);

@@ -11,6 +11,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { buildTree, getCategories, getRegions } from '../../lib/ref.ts';
 import type { AppealType, Category, Region, SubmitResult } from '../../lib/types.ts';
 import { useAsync } from '../../lib/useAsync.ts';
+import { CategorySuggest } from '../../components/CategorySuggest.tsx';
 import { CopyButton } from '../../components/CopyText.tsx';
 import { KbSuggest } from '../../components/KbSuggest.tsx';
 import { errorText } from '../../components/States.tsx';
@@ -206,7 +207,23 @@ export default function Submit() {
               ))}
             </Radio.Group>
           </Form.Item>
-          <Form.Item name="categoryId" label={t('submit.category')} extra={t('submit.categoryExtra')}>
+          <Form.Item
+            name="categoryId"
+            label={t('submit.category')}
+            extra={
+              // Suggested from what the citizen writes below; set only when a chip is tapped.
+              <CategorySuggest
+                title={title}
+                body={body}
+                value={categoryId}
+                onPick={(id) => {
+                  form.setFieldValue('categoryId', id);
+                  onCategory(id);
+                }}
+                fallback={t('submit.categoryExtra')}
+              />
+            }
+          >
             <TreeSelect
               treeData={catTree}
               allowClear
