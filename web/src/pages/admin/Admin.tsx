@@ -15,6 +15,7 @@ import { invalidate, useAsync } from '../../lib/useAsync.ts';
 import { CategoryTreeSelect, UnitTreeSelect } from '../../components/Pickers.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Weights } from './Weights.tsx';
+import Catalogue from './Catalogue.tsx';
 import { ErrorAlert, ErrorState, LoadingState, errorText } from '../../components/States.tsx';
 
 // The classifier page brings ECharts' heatmap: its own chunk, loaded when the tab opens.
@@ -485,7 +486,7 @@ export default function Admin() {
     can('user.manage') && { key: 'users', label: t('admin.tabUsers'), children: <UsersTab /> },
     can('category.manage') && { key: 'categories', label: t('admin.tabCategories'), children: <CategoriesTab /> },
     can('calendar.manage') && { key: 'calendar', label: t('admin.tabCalendar'), children: <CalendarTab /> },
-    can('org.manage') && { key: 'catalogue', label: t('admin.tabCatalogue'), children: <Pending what="admin.catalogueTitle" /> },
+    can('org.manage') && { key: 'catalogue', label: t('admin.tabCatalogue'), children: <Catalogue /> },
     can('metrics.configure') && { key: 'weights', label: t('admin.tabWeights'), children: <Weights /> },
     can('category.manage') && {
       key: 'classifier',
