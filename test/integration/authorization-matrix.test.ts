@@ -109,6 +109,7 @@ describe('authorization matrix', () => {
       'POST /api/v1/auth/login': { why: 'a sign-in: rate-limited per address, and the account locks after 5 failures', limited: true },
       'POST /api/v1/kb/queries/:id/click': { why: 'a click counter on a search already made: rate-limited per address, stores nothing personal', limited: true },
       '* /open311/v2/*': { why: 'the Open311 catch-all answers 404 to everything', limited: false },
+      'POST /api/v1/classify': { why: 'category hints while the citizen types (nothing stored, no side effect): rate-limited per address', limited: true },
     };
     const unguarded: string[] = [];
     for (const r of h.app.routeRegistry) {
