@@ -212,6 +212,11 @@ describe('hotline import', () => {
       done = (await h.api('dispA', 'GET', `/api/v1/interop/imports/${job.id}`)).json();
     }
     expect(done).toMatchObject({ status: 'done', rowsRead: 3, accepted: 1, rejected: 2, profileName: '清江热线' });
+    // The imported appeal has its text insight (category, risk, repeats), routed by the source system.
+    const imported = await h.s.ctx.db.selectFrom('imported_sources').select('appeal_id').where('job_id', '=', job.id).execute();
+    expect(imported).toHaveLength(1);
+    const insight = await h.s.ctx.db.selectFrom('appeal_insights').selectAll().where('appeal_id', '=', imported[0]!.appeal_id).executeTakeFirst();
+    expect(insight?.route).toBe('triage');
     expect(done.bytesDone).toBe(done.bytesTotal);
     expect((await h.api('dispA', 'POST', `/api/v1/interop/imports/${job.id}/start`, {})).statusCode).toBe(409);
     // The error report: reasons always, the original cells only when unmasked (audited).
