@@ -52,6 +52,8 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
   // NORMAL is durable across process crashes in WAL mode (only an OS crash may lose the last commits).
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // 剩余信息保护: deleted or overwritten content is zeroed on disk, not left in freed pages.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
