@@ -247,8 +247,9 @@ describe('notifications (admin)', () => {
     // Back to the default wording.
     await page.getByTestId('ntf-reset-citizen.received').click();
     await page.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定|OK/ }).click();
-    await expect.poll(async () => row.textContent()).toContain('默认');
-    expect(await row.textContent()).toContain('请妥善保存');
+    // (The row's own "恢复默认" link contains 默认: wait for the default wording itself.)
+    await expect.poll(async () => row.textContent()).toContain('请妥善保存');
+    expect(await row.textContent()).not.toContain('已自定义');
 
     // The outbox, by status.
     await page.getByRole('tab', { name: '发送记录' }).click();
