@@ -32,6 +32,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // expect.poll waits on the server (a citation fetched, a list reloaded): 1 s is too short on a
+          // loaded CI machine, where it failed once with the page right and only slow.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
     ],
