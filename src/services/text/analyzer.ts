@@ -3,7 +3,8 @@
 // same matter, score the risk, and decide the route — dispatched automatically by the 派单目录 when the
 // model is confident and nothing needs a person, otherwise the triage queue with the reason why.
 // Runs before the intake transaction (lookups only); `record` writes the insight inside it.
-import { assessRisk, Gazetteer, NearDuplicateIndex, type RiskAssessment } from '../../domain/text/index.ts';
+import { assessRisk, NearDuplicateIndex, type Prediction, type RiskAssessment } from '../../domain/text/index.ts';
+import type { AppealInsightTable } from '../../store/text-schema.ts';
 import type { Urgency } from '../../domain/appeal/types.ts';
 import { repos, type Executor } from '../../store/repositories/index.ts';
 import type { CategoryService } from '../categories.ts';
@@ -11,6 +12,8 @@ import type { ServiceContext } from '../context.ts';
 import type { OrgService } from '../org.ts';
 import type { SystemPrincipal } from '../principal.ts';
 import type { AppealWriter } from '../appeals/writer.ts';
+import { RegionResolver } from '../interop/regions.ts';
+import { AppealTail } from './appeal-tail.ts';
 import { appealText, type ClassificationService } from './classification.ts';
 
 const WINDOW_MS = 90 * 86_400_000;
@@ -45,18 +48,19 @@ export interface Analysis {
 }
 
 export class AppealAnalyzer {
-  private index: NearDuplicateIndex | null = null;
-  private indexedUntil = 0;
-  private readonly atBoundary = new Set<string>();
-  private loading: Promise<NearDuplicateIndex> | null = null;
-  private gazetteer: { at: number; g: Gazetteer } | null = null;
+  private readonly index = new NearDuplicateIndex();
+  private readonly tail: AppealTail;
+  private readonly regions: RegionResolver;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly org: OrgService,
     private readonly categories: CategoryService,
     private readonly classifier: ClassificationService,
-  ) {}
+  ) {
+    this.tail = new AppealTail(ctx, WINDOW_MS);
+    this.regions = new RegionResolver(org);
+  }
 
   async analyze(input: AnalysisInput): Promise<Analysis> {
     const text = appealText(input.title, input.body);
@@ -64,9 +68,7 @@ export class AppealAnalyzer {
       this.ctx.log.error({ err: e }, 'classification failed; the appeal goes to triage');
       return null;
     });
-    const predicted = prediction
-      ? { categoryId: prediction.label, confidence: prediction.confidence, ranked: prediction.ranked.slice(0, 3).map((r) => ({ categoryId: r.label, probability: r.probability })), modelId: prediction.modelId }
-      : null;
+    const predicted = prediction ? predictedOf(prediction, prediction.modelId) : null;
 
     // Repeats and same-issue appeals of the last 90 days.
     const index = await this.duplicateIndex();
@@ -121,16 +123,8 @@ export class AppealAnalyzer {
 
   /** The gazetteer's region when it lies within the region given (a street names the unit better). */
   private async routingRegion(input: AnalysisInput): Promise<string> {
-    if (!this.gazetteer || Date.now() - this.gazetteer.at > 60_000) {
-      const regions = await this.org.regions();
-      this.gazetteer = {
-        at: Date.now(),
-        g: new Gazetteer(regions.map((r) => ({ code: r.code, name: r.name, parentCode: r.parent_code, shortNames: parseList(r.short_names), aliases: parseList(r.aliases) }))),
-      };
-    }
-    const found = this.gazetteer.g.resolve(input.address, `${input.title}。${input.body}`);
-    if (found && found.code !== input.regionCode && found.code.startsWith(input.regionCode)) return found.code;
-    return input.regionCode;
+    const found = await this.regions.resolve(input.address, `${input.title}。${input.body}`);
+    return found && found !== input.regionCode && found.startsWith(input.regionCode) ? found : input.regionCode;
   }
 
   private async countByPhone(phoneIdx: string, at: number): Promise<number> {
@@ -145,40 +139,8 @@ export class AppealAnalyzer {
 
   /** The near-duplicate index of the last 90 days, caught up with appeals stored since (by any instance). */
   private async duplicateIndex(): Promise<NearDuplicateIndex> {
-    // One catch-up at a time: concurrent intakes wait for the same pass instead of adding twice.
-    this.loading ??= this.catchUp().finally(() => (this.loading = null));
-    return this.loading;
-  }
-
-  private async catchUp(): Promise<NearDuplicateIndex> {
-    if (!this.index) {
-      this.index = new NearDuplicateIndex();
-      this.indexedUntil = this.ctx.now() - WINDOW_MS;
-    }
     const idx = this.index;
-    for (;;) {
-      // ≥ the last time seen: an appeal committed later with the same millisecond is not missed.
-      const rows = await this.ctx.db
-        .selectFrom('appeals')
-        .select(['id', 'title', 'body', 'created_at', 'citizen_phone_idx'])
-        .where('created_at', '>=', this.indexedUntil)
-        .orderBy('created_at')
-        .limit(5000)
-        .execute();
-      let added = 0;
-      for (const r of rows) {
-        const t = Number(r.created_at);
-        if (t === this.indexedUntil && this.atBoundary.has(r.id)) continue;
-        if (t > this.indexedUntil) {
-          this.indexedUntil = t;
-          this.atBoundary.clear();
-        }
-        this.atBoundary.add(r.id);
-        idx.check(r.id, appealText(r.title, r.body), t, r.citizen_phone_idx);
-        added++;
-      }
-      if (rows.length < 5000 || added === 0) break;
-    }
+    await this.tail.catchUp((a) => idx.check(a.id, appealText(a.title, a.body), a.createdAt, a.phoneIdx));
     return idx;
   }
 
@@ -190,28 +152,7 @@ export class AppealAnalyzer {
       const prior = await trx.selectFrom('appeal_insights').select('issue_id').where('appeal_id', '=', linked).executeTakeFirst();
       issueId = prior?.issue_id ?? linked;
     }
-    await trx
-      .insertInto('appeal_insights')
-      .values({
-        appeal_id: appealId,
-        region_code: regionCode,
-        predicted_category_id: a.predicted?.categoryId ?? null,
-        confidence: a.predicted?.confidence ?? null,
-        ranked: JSON.stringify(a.predicted?.ranked ?? []),
-        model_id: a.predicted?.modelId ?? null,
-        route: a.route.kind,
-        route_reason: a.route.reason,
-        auto_unit_id: a.route.kind === 'auto' ? a.route.unitId : null,
-        risk_level: a.risk.level,
-        risk_score: a.risk.score,
-        risk_signals: JSON.stringify(a.risk.signals),
-        repeat_of: a.repeatOf,
-        same_issue_as: a.sameIssueAs,
-        similarity: a.similarity,
-        issue_id: issueId,
-        created_at: at,
-      })
-      .execute();
+    await trx.insertInto('appeal_insights').values(insightRow(appealId, regionCode, a, issueId, at)).execute();
   }
 
   /** After the intake transaction: dispatch by the catalogue as the system. A failure leaves the appeal
@@ -231,12 +172,36 @@ export class AppealAnalyzer {
   }
 }
 
-function parseList(s: string | null): string[] {
-  if (!s) return [];
-  try {
-    const v = JSON.parse(s) as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
+/** A prediction as an insight keeps it: the best category, its confidence, the three most probable. */
+export function predictedOf(p: Prediction, modelId: string): NonNullable<Analysis['predicted']> {
+  return { categoryId: p.label, confidence: p.confidence, ranked: p.ranked.slice(0, 3).map((r) => ({ categoryId: r.label, probability: r.probability })), modelId };
+}
+
+/** The appeal_insights row of an analysis (at intake, or back-filled for stored appeals). */
+export function insightRow(
+  appealId: string,
+  regionCode: string,
+  a: Pick<Analysis, 'predicted' | 'route' | 'risk' | 'repeatOf' | 'sameIssueAs' | 'similarity'>,
+  issueId: string,
+  at: number,
+): AppealInsightTable {
+  return {
+    appeal_id: appealId,
+    region_code: regionCode,
+    predicted_category_id: a.predicted?.categoryId ?? null,
+    confidence: a.predicted?.confidence ?? null,
+    ranked: JSON.stringify(a.predicted?.ranked ?? []),
+    model_id: a.predicted?.modelId ?? null,
+    route: a.route.kind,
+    route_reason: a.route.reason,
+    auto_unit_id: a.route.kind === 'auto' ? a.route.unitId : null,
+    risk_level: a.risk.level,
+    risk_score: a.risk.score,
+    risk_signals: JSON.stringify(a.risk.signals),
+    repeat_of: a.repeatOf,
+    same_issue_as: a.sameIssueAs,
+    similarity: a.similarity,
+    issue_id: issueId,
+    created_at: at,
+  };
 }

@@ -8,6 +8,7 @@ import type { HotspotsResolved } from '../../domain/metrics/latent.ts';
 import { inScope } from '../../domain/access/scope.ts';
 import { errors } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { AppealTail } from './appeal-tail.ts';
 import type { HotspotTable } from '../../store/text-schema.ts';
 import type { ServiceContext } from '../context.ts';
 import type { OrgService } from '../org.ts';
@@ -53,49 +54,25 @@ export interface RefreshReport {
 
 export class HotspotService {
   private detector: HotspotDetector | null = null;
-  private indexedUntil = 0;
-  private readonly atBoundary = new Set<string>();
-  private catching: Promise<void> | null = null;
+  private readonly tail: AppealTail;
   private refreshing: Promise<RefreshReport> | null = null;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly org: OrgService,
-  ) {}
+  ) {
+    this.tail = new AppealTail(ctx, WINDOW_MS, { skipMerged: true });
+  }
 
   /** Adds the appeals stored since the last call (by any instance) to the clustering. */
-  private catchUp(): Promise<void> {
-    this.catching ??= (async () => {
-      if (!this.detector) {
-        const regions = await this.org.regions();
-        this.detector = new HotspotDetector({ windowMs: WINDOW_MS, knownPlaces: regions.map((r) => r.name) });
-        this.indexedUntil = this.ctx.now() - WINDOW_MS;
-      }
-      for (;;) {
-        const rows = await this.ctx.db
-          .selectFrom('appeals')
-          .select(['id', 'title', 'body', 'created_at', 'citizen_phone_idx', 'region_code'])
-          .where('created_at', '>=', this.indexedUntil)
-          .where('status', '!=', 'merged')
-          .orderBy('created_at')
-          .limit(5000)
-          .execute();
-        let added = 0;
-        for (const r of rows) {
-          const t = Number(r.created_at);
-          if (t === this.indexedUntil && this.atBoundary.has(r.id)) continue;
-          if (t > this.indexedUntil) {
-            this.indexedUntil = t;
-            this.atBoundary.clear();
-          }
-          this.atBoundary.add(r.id);
-          this.detector.add({ id: r.id, time: t, title: r.title, text: r.body, citizenKey: r.citizen_phone_idx, regionCode: r.region_code });
-          added++;
-        }
-        if (rows.length < 5000 || added === 0) break;
-      }
-    })().finally(() => (this.catching = null));
-    return this.catching;
+  private async catchUp(): Promise<HotspotDetector> {
+    if (!this.detector) {
+      const regions = await this.org.regions();
+      this.detector = new HotspotDetector({ windowMs: WINDOW_MS, knownPlaces: regions.map((r) => r.name) });
+    }
+    const d = this.detector;
+    await this.tail.catchUp((a) => d.add({ id: a.id, time: a.createdAt, title: a.title, text: a.body, citizenKey: a.phoneIdx, regionCode: a.regionCode }));
+    return d;
   }
 
   /** Detects, persists with stable ids, and settles which hotspots are resolved. One refresh at a time. */
@@ -105,10 +82,10 @@ export class HotspotService {
   }
 
   private async runRefresh(): Promise<RefreshReport> {
-    await this.catchUp();
+    const detector = await this.catchUp();
     const now = this.ctx.now();
-    const found = this.detector!.top(TOP, now, { minMessages: 3 });
-    const report: RefreshReport = { detected: found.length, created: 0, updated: 0, resolved: 0, appealsIndexed: this.detector!.messageCount };
+    const found = detector.top(TOP, now, { minMessages: 3 });
+    const report: RefreshReport = { detected: found.length, created: 0, updated: 0, resolved: 0, appealsIndexed: detector.messageCount };
     const db = this.ctx.db;
     const seen = new Set<string>();
     for (const h of found) {

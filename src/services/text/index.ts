@@ -9,7 +9,7 @@ import type { CategoryService } from '../categories.ts';
 import type { ServiceContext } from '../context.ts';
 import type { OrgService } from '../org.ts';
 import { requirePermission, type StaffPrincipal } from '../principal.ts';
-import { AppealAnalyzer } from './analyzer.ts';
+import { AppealAnalyzer, insightRow, predictedOf } from './analyzer.ts';
 import { appealText, ClassificationService } from './classification.ts';
 import { HotspotService } from './hotspots.ts';
 import { canSee } from '../appeals/handling.ts';
@@ -174,26 +174,22 @@ export class TextServices {
         const issueId = linked ? (issueOf.get(linked.id) ?? linked.id) : r.id;
         issueOf.set(r.id, issueId);
         const p = model ? model.model.predict(text) : null;
-        const risk = assessRisk({ text, priorAppeals: prior });
-        out.push({
-          appeal_id: r.id,
-          region_code: r.region_code,
-          predicted_category_id: p?.label ?? null,
-          confidence: p?.confidence ?? null,
-          ranked: JSON.stringify((p?.ranked ?? []).slice(0, 3).map((x) => ({ categoryId: x.label, probability: x.probability }))),
-          model_id: model?.id ?? null,
-          route: 'triage',
-          route_reason: '历史诉求，补算的智能分析',
-          auto_unit_id: null,
-          risk_level: risk.level,
-          risk_score: risk.score,
-          risk_signals: JSON.stringify(risk.signals),
-          repeat_of: repeat?.id ?? null,
-          same_issue_as: same?.id ?? null,
-          similarity: linked?.similarity ?? null,
-          issue_id: issueId,
-          created_at: t,
-        });
+        out.push(
+          insightRow(
+            r.id,
+            r.region_code,
+            {
+              predicted: p && model ? predictedOf(p, model.id) : null,
+              route: { kind: 'triage', reason: '历史诉求，补算的智能分析' },
+              risk: assessRisk({ text, priorAppeals: prior }),
+              repeatOf: repeat?.id ?? null,
+              sameIssueAs: same?.id ?? null,
+              similarity: linked?.similarity ?? null,
+            },
+            issueId,
+            t,
+          ),
+        );
       }
       for (let i = 0; i < out.length; i += 200) await this.ctx.db.insertInto('appeal_insights').values(out.slice(i, i + 200)).execute();
       added += out.length;
