@@ -3,12 +3,11 @@
 // Every job is a scan of state ("what should have happened by now and has not"), not a timer per
 // appeal, so after downtime the next run catches up on everything it missed.
 // Only one process runs it at a time: a lease row in the database, renewed each tick.
-import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { addWorkingDays } from '../domain/calendar/index.ts';
 import { newId } from '../lib/ids.ts';
 import { repos } from '../store/repositories/index.ts';
 import type { Services } from '../services/index.ts';
+import { LeasedJob } from './leased-job.ts';
 import type { SystemPrincipal } from '../services/principal.ts';
 
 const BATCH = 200;
@@ -26,46 +25,20 @@ export interface TickReport {
   retrained?: string;
 }
 
-export class Scheduler {
-  readonly holder = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<TickReport> | null = null;
+export class Scheduler extends LeasedJob<TickReport> {
   private hotspotsAt = -Infinity;
   lastReport: TickReport | null = null;
 
-  constructor(private readonly s: Services) {}
-
-  start(intervalMs: number): void {
-    const loop = async () => {
-      try {
-        await this.tick();
-      } catch (e) {
-        this.s.ctx.log.error({ err: e }, 'scheduler tick failed');
-      }
-      if (this.timer !== null) this.timer = setTimeout(loop, intervalMs);
-    };
-    this.timer = setTimeout(loop, 1000);
+  constructor(s: Services) {
+    super(s, 'scheduler', 1000);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
-    await repos.leases.release(this.s.ctx.db, 'scheduler', this.holder).catch(() => undefined);
-  }
-
-  /** One pass of every job. Safe to call from tests with an injected clock. */
-  tick(): Promise<TickReport> {
-    this.running ??= this.runOnce().finally(() => (this.running = null));
-    return this.running;
-  }
-
-  private async runOnce(): Promise<TickReport> {
+  protected async runOnce(): Promise<TickReport> {
     const ctx = this.s.ctx;
     const now = ctx.now();
     const ttl = Math.max(3 * ctx.config.SCHEDULER_INTERVAL_SECONDS * 1000, 30_000);
     const report: TickReport = { ranAt: now, leader: false, responseOverdue: 0, handleOverdue: 0, callbacks: 0, rectifications: 0, errors: 0 };
-    if (!(await repos.leases.acquire(ctx.db, 'scheduler', this.holder, Date.now(), ttl))) {
+    if (!(await repos.leases.acquire(ctx.db, this.lease, this.holder, Date.now(), ttl))) {
       this.lastReport = report;
       return report;
     }
