@@ -50,6 +50,9 @@ export interface RiskAlertView {
   signals: RiskSignal[];
 }
 
+/** Repeats and same-issue appeals are looked for this far back (as at intake). */
+const DUPLICATE_WINDOW_MS = 90 * 86_400_000;
+
 export class TextServices {
   readonly classification: ClassificationService;
   readonly analyzer: AppealAnalyzer;
@@ -141,7 +144,16 @@ export class TextServices {
     const batch = opts.batch ?? 2000;
     const index = new NearDuplicateIndex();
     const issueOf = new Map<string, string>();
-    let after = -1;
+    // Only the 90 days before the oldest appeal without an insight matter (the duplicate window):
+    // after an import, the rest of the history need not be read again.
+    const oldest = await this.ctx.db
+      .selectFrom('appeals')
+      .leftJoin('appeal_insights', 'appeal_insights.appeal_id', 'appeals.id')
+      .select((eb) => eb.fn.min('appeals.created_at').as('t'))
+      .where('appeal_insights.appeal_id', 'is', null)
+      .executeTakeFirst();
+    if (oldest?.t === null || oldest?.t === undefined) return 0;
+    let after = Number(oldest.t) - DUPLICATE_WINDOW_MS - 1;
     let afterId = '';
     let added = 0;
     const model = await this.classification.active();
