@@ -8,6 +8,7 @@ import * as m0006 from './0006_participation.ts';
 import * as m0007 from './0007_interop.ts';
 import * as m0008 from './0008_text.ts';
 import * as m0009 from './0009_citizen_id.ts';
+import * as m0010 from './0010_citizen_email.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -23,6 +24,7 @@ const STEPS: Record<string, Step> = {
   '0007_interop': m0007,
   '0008_text': m0008,
   '0009_citizen_id': m0009,
+  '0010_citizen_email': m0010,
 };
 
 class CodeProvider implements MigrationProvider {
