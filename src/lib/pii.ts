@@ -190,6 +190,19 @@ export function maskIdNumber(id: string | null | undefined): string | null {
   return `${s.slice(0, 4)}${'*'.repeat(s.length - 8)}${s.slice(-4)}`;
 }
 
+/** A deliverable-looking address: one @, a dot in the domain, no spaces or header-breaking characters, ≤ 254. */
+export function isValidEmail(email: string): boolean {
+  return email.length <= 254 && /^[^@\s<>()[\],;:"\\]+@[^@\s<>()[\],;:"\\]+\.[^@\s<>()[\],;:"\\.]+$/.test(email);
+}
+
+/** z***@example.com — the first character of the mailbox and the domain. */
+export function maskEmail(email: string | null | undefined): string | null {
+  if (!email) return null;
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
 /** Keeps the district/street part of an address, hides the house number. */
 export function maskAddress(address: string | null | undefined): string | null {
   if (!address) return null;

@@ -365,6 +365,7 @@ export async function seedDemo(s: Services, opts: SeedOptions): Promise<SeedRepo
       citizen_phone_enc: s.ctx.pii.encrypt(phone),
       citizen_phone_idx: s.ctx.pii.blindIndex(phone),
       citizen_id_enc: null,
+      citizen_email_enc: null,
       anonymous: plan.citizen.anonymous ? 1 : 0,
       access_pin_hash: null,
       ...stateColumns(state, unitPath),

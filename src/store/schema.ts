@@ -110,6 +110,7 @@ export interface AppealTable {
   citizen_phone_idx: string | null;
   /** Resident ID number (optional), encrypted. */
   citizen_id_enc: string | null;
+  citizen_email_enc: string | null;
   anonymous: Bool;
   /** For anonymous appeals: hash of the PIN shown once at submission, used instead of a phone check. */
   access_pin_hash: string | null;

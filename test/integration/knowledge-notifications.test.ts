@@ -104,6 +104,31 @@ describe('the transactional outbox', () => {
     const a = await submit(null);
     expect((await outbox(a.id)).filter((r) => r.audience === 'citizen')).toHaveLength(0);
   });
+
+  it('a citizen who gives an e-mail address is told by SMS and e-mail; an anonymous one by e-mail only — no address in the outbox', async () => {
+    const named = await submit('13711114444', { email: 'wang.wu@example.com' });
+    expect((await outbox(named.id)).filter((r) => r.audience === 'citizen').map((r) => `${r.channel}:${r.template}`).sort()).toEqual(['email:citizen.received', 'sms:citizen.received']);
+    const anon = await submit(null, { email: 'nobody.knows@example.com' });
+    const rows = (await outbox(anon.id)).filter((r) => r.audience === 'citizen');
+    expect(rows.map((r) => [r.channel, r.template, r.recipient_kind, r.recipient_id])).toEqual([['email', 'citizen.received', 'appeal', anon.id]]);
+    for (const r of await outbox(anon.id)) expect(JSON.stringify(r)).not.toContain('nobody.knows');
+    // Staff never see an anonymous citizen's address, not even masked; a named citizen's is masked.
+    expect((await h.api('dispA', 'GET', `/api/v1/appeals/${anon.id}`)).json().citizen.email).toBeNull();
+    expect((await h.api('dispA', 'GET', `/api/v1/appeals/${named.id}`)).json().citizen.email).toBe('w***@example.com');
+    const raw = await h.s.ctx.db.selectFrom('appeals').select('citizen_email_enc').where('id', '=', anon.id).executeTakeFirstOrThrow();
+    expect(raw.citizen_email_enc).not.toContain('nobody');
+    expect(h.s.ctx.pii.decrypt(raw.citizen_email_enc)).toBe('nobody.knows@example.com');
+  });
+
+  it('refuses a malformed e-mail address with 400 in both languages, and keeps nothing', async () => {
+    const before = (await h.s.ctx.db.selectFrom('appeals').select('id').execute()).length;
+    for (const email of ['not-an-email', 'a@b', 'x@y.z\r\nBcc: evil@example.com', 'a b@example.com', `${'a'.repeat(250)}@example.com`, '<a@example.com>']) {
+      const r = await h.api(null, 'POST', '/api/v1/appeals', { type: 'help', title: '邮箱格式测试', body: '这是一条用于测试邮箱格式校验的诉求内容。', regionCode: '360602001', anonymous: true, email });
+      expect(r.statusCode, email).toBe(400);
+      expect(r.json().error.message).toMatch(/邮箱|email|254/i);
+    }
+    expect((await h.s.ctx.db.selectFrom('appeals').select('id').execute()).length).toBe(before);
+  });
 });
 
 describe('delivery through real servers', () => {
@@ -193,6 +218,50 @@ describe('delivery through real servers', () => {
     const alert = ((await h.api('leaderA', 'GET', '/api/v1/notify/inbox')).json().items as { template: string; title: string; body: string }[]).find((m) => m.template === 'staff.risk')!;
     expect(alert.title).toContain('风险预警');
     expect(alert.body).toContain('暴力威胁');
+  });
+});
+
+describe('citizens told by e-mail', () => {
+  it('an Open311 client\'s e-mail address gets received, dispatched, replied and the rating invitation — through a real SMTP server', async () => {
+    const k = await h.api('secadmin', 'POST', '/api/v1/interop/apikeys', { name: '随手拍App', ratePerMinute: 1000 });
+    expect(k.statusCode, k.body).toBe(201);
+    const r = await h.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      payload: new URLSearchParams({ api_key: k.json().key, service_code: 'order.noise', address_string: '清江区城关街道幸福路8号', email: 'chen.liu@example.com', description: '小区门口的烧烤摊每晚到凌晨两点还很吵,请处理。' }).toString(),
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const code = (r.json() as { service_request_id: string }[])[0]!.service_request_id;
+    const a = await h.s.ctx.db.selectFrom('appeals').select(['id', 'anonymous']).where('tracking_code', '=', code).executeTakeFirstOrThrow();
+    expect(a.anonymous).toBe(1);
+    await h.api('dispA', 'POST', `/api/v1/appeals/${a.id}/actions`, { action: 'dispatch', unitId: 'a-ps1' });
+    await h.api('handA1', 'POST', `/api/v1/appeals/${a.id}/actions`, { action: 'accept' });
+    await h.api('handA1', 'POST', `/api/v1/appeals/${a.id}/actions`, { action: 'reply', text: '已联系城管部门依法取缔占道烧烤摊点,今后将加强夜间巡查。' });
+    h.clock.now += 25 * HOUR;
+    await drain();
+    const mails = smtp.messages.filter((m) => m.deliveryKey.startsWith(`${a.id}:`) && m.to.includes('chen.liu@example.com'));
+    const templates = mails.map((m) => m.deliveryKey.split(':')[2]).sort();
+    expect(templates).toEqual(['citizen.dispatched', 'citizen.rate_request', 'citizen.received', 'citizen.replied']);
+    const received = mails.find((m) => m.deliveryKey.includes('citizen.received'))!;
+    expect(received.text).toContain(code);
+    expect(received.text).toContain('https://minbiao.jiangzhou.gov.cn/track?code=');
+    expect(mails.find((m) => m.deliveryKey.includes('citizen.dispatched'))!.text).toContain('城关派出所');
+    // Each once, even after another pass of the sender.
+    await h.s.notify.sender.sendPending();
+    expect(smtp.messages.filter((m) => m.deliveryKey.startsWith(`${a.id}:`) && m.to.includes('chen.liu@example.com'))).toHaveLength(4);
+    // No SMS: an anonymous Open311 request has no phone.
+    expect((await outbox(a.id)).filter((r) => r.channel === 'sms')).toHaveLength(0);
+  });
+
+  it('an address erased by retention before sending is not used', async () => {
+    const a = await submit('13711115555', { email: 'erase.me@example.com' });
+    await h.s.ctx.db.updateTable('appeals').set({ citizen_email_enc: null }).where('id', '=', a.id).execute();
+    await drain();
+    const row = (await outbox(a.id)).find((r) => r.channel === 'email' && r.audience === 'citizen')!;
+    expect(row.status).toBe('skipped');
+    expect(row.last_error).toBe('no address');
+    expect(smtp.messages.some((m) => m.to.includes('erase.me@example.com'))).toBe(false);
   });
 });
 

@@ -63,15 +63,17 @@ describe('personal data is encrypted at rest', () => {
     // A resident ID number: validated (GB 11643 check digit), shown masked, in clear only when unmasked.
     const ID = '11010519491231002X';
     expect((await h.api(null, 'POST', '/api/v1/appeals', { ...body, title: '身份证校验', idNumber: '110105194912310021' })).json().error.details.field).toBe('idNumber');
-    const withId = await submit(h, { citizenName: '东方既白', phone: '13922223333', idNumber: ID.toLowerCase(), title: '法律援助申请' });
+    const withId = await submit(h, { citizenName: '东方既白', phone: '13922223333', idNumber: ID.toLowerCase(), title: '法律援助申请', email: 'dongfang.jibai@example.com' });
     await act(h, 'dispA', withId.id, { action: 'dispatch', unitId: 'a-ps1' });
     expect((await h.api('dispA', 'GET', `/api/v1/appeals/${withId.id}`)).json().citizen.idNumber).toBe('1101**********002X');
-    expect((await h.api('dispA', 'POST', `/api/v1/appeals/${withId.id}/unmask`, { reason: '核实法律援助资格' })).json().idNumber).toBe(ID);
+    expect((await h.api('dispA', 'POST', `/api/v1/appeals/${withId.id}/unmask`, { reason: '核实法律援助资格' })).json()).toMatchObject({ idNumber: ID, email: 'dongfang.jibai@example.com' });
+    expect((await h.api('dispA', 'GET', `/api/v1/appeals/${withId.id}`)).json().citizen.email).toBe('d***@example.com');
     people.push({ citizenName: '东方既白', phone: '13922223333', address: '' });
 
     const raw = await rawDatabase(h);
     expect(raw.includes(Buffer.from(ID)), ID).toBe(false);
     expect(raw.includes(Buffer.from(ID.toLowerCase())), ID).toBe(false);
+    expect(raw.includes(Buffer.from('dongfang.jibai')), 'e-mail').toBe(false);
     // The scan sees what is stored: the titles are there in clear.
     for (const t of titles) expect(raw.includes(Buffer.from(t, 'utf8')), t).toBe(true);
     for (const p of people) {
@@ -99,7 +101,7 @@ describe('key rotation', () => {
     const NEW = 'k2:new-secret-9876543210-zyxwvutsrqponmlk';
     const h = await createHarness({ env: { MINBIAO_SECRET: OLD } });
     try {
-      const a = await submit(h, { citizenName: '轮换测试', phone: '13600001111', idNumber: '11010519491231002X' });
+      const a = await submit(h, { citizenName: '轮换测试', phone: '13600001111', idNumber: '11010519491231002X', email: 'rotate.me@example.com' });
       const b = await submit(h, { anonymous: true, citizenName: null, phone: null, address: '匿名地址一号' });
       // An optional second factor under the old key.
       const token = await h.login('handA1');
@@ -115,8 +117,9 @@ describe('key rotation', () => {
         expect(r).toMatchObject({ keyId: 'k2', appeals: 2, mfaSecrets: 4, failed: 0 });
         expect(await s2.security.keys.stale()).toEqual({ appeals: 0, mfaSecrets: 0 });
         const rows = await s2.ctx.db.selectFrom('appeals').selectAll().execute();
-        for (const row of rows) for (const c of [row.citizen_name_enc, row.citizen_phone_enc, row.citizen_id_enc, row.address_enc]) if (c) expect(c.startsWith('k2.')).toBe(true);
+        for (const row of rows) for (const c of [row.citizen_name_enc, row.citizen_phone_enc, row.citizen_id_enc, row.citizen_email_enc, row.address_enc]) if (c) expect(c.startsWith('k2.')).toBe(true);
         expect(s2.ctx.pii.decrypt(rows.find((x) => x.id === a.id)!.citizen_id_enc)).toBe('11010519491231002X');
+        expect(s2.ctx.pii.decrypt(rows.find((x) => x.id === a.id)!.citizen_email_enc)).toBe('rotate.me@example.com');
         // The old key alone no longer reads anything.
         const oldOnly = new PiiCipher([OLD]);
         expect(() => oldOnly.decrypt(rows.find((x) => x.id === a.id)!.citizen_phone_enc)).toThrow();
@@ -156,7 +159,7 @@ describe('retention', () => {
     try {
       const DAY = 86_400_000;
       const old = await closedByRating(h, { citizenName: '早办结', phone: '13500000001', idNumber: '11010519491231002X' });
-      const anon = await submit(h, { anonymous: true, citizenName: null, phone: null, address: '匿名者住址' });
+      const anon = await submit(h, { anonymous: true, citizenName: null, phone: null, address: '匿名者住址', email: 'anon.reader@example.com' });
       await act(h, 'dispA', anon.id, { action: 'redirect', channel: 'litigation', guidance: '请依法向人民法院提起诉讼。' });
       const open = await submit(h, { citizenName: '仍在办', phone: '13500000002' });
       h.clock.now += 20 * DAY;
@@ -164,7 +167,7 @@ describe('retention', () => {
       h.clock.now += 11 * DAY; // old and anon closed 31 days ago, recent 11 days ago
 
       const identity = async (id: string) => {
-        const r = await h.s.ctx.db.selectFrom('appeals').select(['citizen_name_enc', 'citizen_phone_enc', 'citizen_phone_idx', 'citizen_id_enc', 'address_enc', 'access_pin_hash']).where('id', '=', id).executeTakeFirstOrThrow();
+        const r = await h.s.ctx.db.selectFrom('appeals').select(['citizen_name_enc', 'citizen_phone_enc', 'citizen_phone_idx', 'citizen_id_enc', 'citizen_email_enc', 'address_enc', 'access_pin_hash']).where('id', '=', id).executeTakeFirstOrThrow();
         return Object.values(r).some((v) => v !== null);
       };
       const dry = await h.s.security.retention.run({ dryRun: true, full: true });

@@ -34,7 +34,7 @@ export interface AppealFacts {
   /** The unit above the intake centre (its 政法委), whose leaders hear of risk alerts; null when not needed. */
   intakeParentId?: string | null;
   handleDueAt: number;
-  /** The citizen left a phone number (not anonymous). */
+  /** The citizen left a way to be told: a phone number (not anonymous) or an e-mail address. */
   reachable: boolean;
 }
 

@@ -6,7 +6,7 @@ import { execute } from '../../domain/appeal/machine.ts';
 import { DEFAULT_HANDLE_DAYS, type AppealType, type Channel, type Urgency } from '../../domain/appeal/types.ts';
 import { AppError, errors } from '../../lib/errors.ts';
 import { newId, newTrackingCode } from '../../lib/ids.ts';
-import { isValidIdNumber, normalizePhone } from '../../lib/pii.ts';
+import { isValidEmail, isValidIdNumber, normalizePhone } from '../../lib/pii.ts';
 import { repos } from '../../store/repositories/index.ts';
 import type { AuditService } from '../audit.ts';
 import type { CalendarService } from '../calendar.ts';
@@ -29,6 +29,8 @@ export interface SubmitInput {
   citizenName?: string | null | undefined;
   phone?: string | null | undefined;
   idNumber?: string | null | undefined;
+  /** Optional: progress notices go here too (and only here when there is no phone). */
+  email?: string | null | undefined;
   /** Only staff may set urgency; citizens' appeals start from the category's default. */
   urgency?: Urgency | undefined;
   channel?: Channel | undefined;
@@ -86,6 +88,10 @@ export class AppealIntakeService {
     if (idNumber && !isValidIdNumber(idNumber)) {
       throw errors.validation('身份证号码不正确(位数、出生日期或校验位有误)', 'The ID number is not valid (length, birth date or check digit)', { field: 'idNumber' });
     }
+    const email = input.email?.trim() || null;
+    if (email && !isValidEmail(email)) {
+      throw errors.validation('电子邮箱格式不正确', 'The e-mail address is not valid', { field: 'email' });
+    }
     const chosen = input.categoryId ? await this.categories.require(input.categoryId) : null;
     await this.checkRegion(input.regionCode);
     const intake = await this.org.intakeCenterFor(input.regionCode);
@@ -138,6 +144,8 @@ export class AppealIntakeService {
         citizenPhoneEnc: anonymous ? null : this.ctx.pii.encrypt(phone),
         citizenPhoneIdx: anonymous ? null : this.ctx.pii.blindIndex(phone),
         citizenIdEnc: idNumber ? this.ctx.pii.encrypt(idNumber) : null,
+        // Kept even for an anonymous appeal: it is the channel the citizen chose to be told by, not an identity shown to staff.
+        citizenEmailEnc: email ? this.ctx.pii.encrypt(email) : null,
         anonymous,
         accessPinHash: accessPin ? pinHash(id, accessPin) : null,
       };

@@ -145,7 +145,7 @@ export class AppealQueryService {
   }
 
   /** Shows the citizen's identity in clear, for a stated reason; the read itself is audited. */
-  async unmask(p: StaffPrincipal, id: string, reason: string): Promise<{ name: string | null; phone: string | null; address: string | null; idNumber: string | null }> {
+  async unmask(p: StaffPrincipal, id: string, reason: string): Promise<{ name: string | null; phone: string | null; address: string | null; idNumber: string | null; email: string | null }> {
     requirePermission(p, 'pii.unmask');
     if (!reason || reason.trim().length < 4) throw errors.validation('请填写查看原因(至少4个字)', 'State a reason (at least 4 characters)', { field: 'reason' });
     const row = await this.handling.visibleRow(p, id);
@@ -155,6 +155,7 @@ export class AppealQueryService {
       phone: this.ctx.pii.decrypt(row.citizen_phone_enc),
       address: this.ctx.pii.decrypt(row.address_enc),
       idNumber: this.ctx.pii.decrypt(row.citizen_id_enc),
+      email: row.anonymous === 1 ? null : this.ctx.pii.decrypt(row.citizen_email_enc),
     };
   }
 

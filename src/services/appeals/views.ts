@@ -1,7 +1,7 @@
 // How appeals are shown: ISO times, labels, and personal data masked (unmasking is a separate, audited call).
 import { ACTION_LABELS, type AppealEvent } from '../../domain/appeal/events.ts';
 import { APPEAL_TYPE_LABELS, REDIRECT_CHANNEL_LABELS, STATUS_LABELS, type AppealStatus, type AppealType, type Rating, type RedirectChannel } from '../../domain/appeal/types.ts';
-import { maskAddress, maskIdNumber, maskName, maskPhone, type PiiCipher } from '../../lib/pii.ts';
+import { maskAddress, maskIdNumber, maskEmail, maskName, maskPhone, type PiiCipher } from '../../lib/pii.ts';
 import type { AppealTable } from '../../store/schema.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -62,7 +62,7 @@ export function toListItem(r: AppealTable, now: number): AppealListItem {
 export interface AppealDetail extends AppealListItem {
   body: string;
   address: string | null;
-  citizen: { anonymous: boolean; name: string | null; phone: string | null; idNumber: string | null };
+  citizen: { anonymous: boolean; name: string | null; phone: string | null; idNumber: string | null; email: string | null };
   firstContactAt: string | null;
   repliedAt: string | null;
   closedAt: string | null;
@@ -90,6 +90,8 @@ export function toDetail(r: AppealTable, pii: PiiCipher, now: number): AppealDet
       name: maskName(pii.decrypt(r.citizen_name_enc)),
       phone: maskPhone(pii.decrypt(r.citizen_phone_enc)),
       idNumber: maskIdNumber(pii.decrypt(r.citizen_id_enc)),
+      // An anonymous citizen's address is for notices only: staff are not shown even its mask.
+      email: r.anonymous === 1 ? null : maskEmail(pii.decrypt(r.citizen_email_enc)),
     },
     firstContactAt: iso(r.first_contact_at),
     repliedAt: iso(r.replied_at),

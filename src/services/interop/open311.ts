@@ -9,7 +9,7 @@ import { OPEN311_STATUS, parseW3cDateTime, statusesFor, w3cDateTime, type Open31
 import { screenText } from '../../domain/participation/moderation.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { maskName, maskPhone } from '../../lib/pii.ts';
+import { isValidEmail, maskName, maskPhone } from '../../lib/pii.ts';
 import type { ApiKeyTable } from '../../store/interop-schema.ts';
 import type { AppealTable } from '../../store/schema.ts';
 import type { AppealIntakeService } from '../appeals/intake.ts';
@@ -229,9 +229,11 @@ export class Open311Service {
     }
     for (const d of defs) if (d.variable && d.required && values[d.code] === undefined) throw bad(`缺少必填属性 ${d.code}`, `attribute[${d.code}] is required`);
 
-    // Contact (optional): no phone → an anonymous appeal (the intake then keeps no identity at all).
+    // Contact (optional): no phone → an anonymous appeal (no name or phone kept); an e-mail address is kept
+    // either way, encrypted, as the channel the citizen is told of progress by, and never shown to staff of
+    // an anonymous appeal.
     const email = get('email');
-    if (email && (email.length > 120 || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))) throw bad('email 格式不正确', 'email is not a valid address');
+    if (email && !isValidEmail(email)) throw bad('email 格式不正确', 'email is not a valid address');
     const mediaUrl = get('media_url');
     if (mediaUrl && (mediaUrl.length > 1000 || !/^https?:\/\/[^\s]+$/i.test(mediaUrl))) throw bad('media_url 须为 http(s) 地址', 'media_url must be an http(s) URL');
     const first = get('first_name');
@@ -276,6 +278,7 @@ export class Open311Service {
         anonymous: !phone,
         citizenName: phone ? citizenName : null,
         phone,
+        email,
         channel: 'open311',
       },
       meta.idempotencyKey ? `open311:${key.id}:${meta.idempotencyKey}` : undefined,
@@ -300,7 +303,8 @@ export class Open311Service {
           address_id: addressId,
           attributes: JSON.stringify(values),
           media_url: mediaUrl,
-          email_enc: this.ctx.pii.encrypt(email),
+          // The address lives on the appeal (citizen_email_enc), where notices, retention and key rotation find it.
+          email_enc: null,
           created_at: this.ctx.now(),
         })
         .execute();

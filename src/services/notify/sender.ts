@@ -88,12 +88,15 @@ export class NotificationSender {
     if (!provider) return skip(`channel ${m.channel} not configured`);
 
     const vars = JSON.parse(m.vars) as Record<string, string | number | null>;
-    const appeal = m.appeal_id && (m.channel === 'sms' || m.only_if_status) ? await repos.appeals.findRow(db, m.appeal_id) : undefined;
+    const toCitizen = m.recipient_kind === 'appeal';
+    const appeal = m.appeal_id && (toCitizen || m.only_if_status) ? await repos.appeals.findRow(db, m.appeal_id) : undefined;
     if (m.only_if_status && appeal && (appeal.status !== m.only_if_status || (m.only_if_round !== null && appeal.round !== Number(m.only_if_round)))) {
       return skip('obsolete: the appeal moved on');
     }
     let to: string | null = null;
+    // Addresses are read now, not when queued: an address erased by retention meanwhile is not used.
     if (m.channel === 'sms') to = appeal && !appeal.anonymous ? this.ctx.pii.decrypt(appeal.citizen_phone_enc) : null;
+    else if (m.channel === 'email' && toCitizen) to = appeal ? this.ctx.pii.decrypt(appeal.citizen_email_enc) : null;
     else if (m.channel === 'email') {
       const pref = await notifyRepo.pref(db, m.recipient_id);
       to = pref && pref.email_enabled ? this.ctx.pii.decrypt(pref.email_enc) : null;

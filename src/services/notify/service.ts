@@ -6,6 +6,7 @@ import { DEFAULT_TEMPLATES, render, TEMPLATE_KEYS, unknownVariables, type Templa
 import { assessRisk } from '../../domain/text/risk.ts';
 import { errors } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { maskEmail } from '../../lib/pii.ts';
 import type { NotifyOutboxTable } from '../../store/knowledge-schema.ts';
 import type { Executor } from '../../store/repositories/index.ts';
 import { notifyRepo } from '../../store/repositories/notify.ts';
@@ -67,6 +68,8 @@ export class NotificationService {
   projector(): Projector {
     return async (trx, applied) => {
       const { row, state, event } = applied;
+      // The channels the citizen gave: a phone (not for anonymous appeals) and/or an e-mail address.
+      const citizenChannels = [...(!row.anonymous && row.citizen_phone_enc ? ['sms'] : []), ...(row.citizen_email_enc ? ['email'] : [])];
       const facts: AppealFacts = {
         id: row.id,
         trackingCode: row.tracking_code,
@@ -79,7 +82,7 @@ export class NotificationService {
         unitId: state.unitId,
         intakeUnitId: row.intake_unit_id,
         handleDueAt: state.handleDueAt,
-        reachable: !row.anonymous && !!row.citizen_phone_enc,
+        reachable: citizenChannels.length > 0,
       };
       const risk = event.action === 'submit' ? riskOf(`${row.title}\n${row.body}`) : null;
       if (event.action === 'submit' && (state.urgency === 'emergency' || risk?.level === 'high')) {
@@ -121,7 +124,7 @@ export class NotificationService {
       };
       for (const it of intents) {
         if (it.target.kind === 'citizen') {
-          add(it, 'citizen', 'sms', 'appeal', row.id);
+          for (const channel of citizenChannels) add(it, 'citizen', channel, 'appeal', row.id);
           continue;
         }
         const roles = it.target.roles;
@@ -299,9 +302,4 @@ export class NotificationService {
 function riskOf(text: string): RiskFacts {
   const r = assessRisk(text);
   return { level: r.level, reasons: [...new Set(r.signals.map((s) => RISK_LABELS[s.kind] ?? s.kind))] };
-}
-
-function maskEmail(e: string): string {
-  const [user = '', domain = ''] = e.split('@');
-  return `${user.slice(0, 1)}***@${domain}`;
 }

@@ -7,7 +7,7 @@ import type { ServiceContext } from '../context.ts';
 import type { SystemPrincipal } from '../principal.ts';
 
 const BATCH = 500;
-const APPEAL_COLUMNS = ['citizen_name_enc', 'citizen_phone_enc', 'citizen_id_enc', 'address_enc'] as const;
+const APPEAL_COLUMNS = ['citizen_name_enc', 'citizen_phone_enc', 'citizen_id_enc', 'citizen_email_enc', 'address_enc'] as const;
 const MFA_COLUMNS = ['secret_enc', 'pending_secret_enc'] as const;
 
 export interface RotationReport {
@@ -70,7 +70,7 @@ export class KeyRotationService {
         for (const r of rows) {
           let next: Record<(typeof APPEAL_COLUMNS)[number], string | null>;
           try {
-            next = { citizen_name_enc: this.reencrypt(r.citizen_name_enc), citizen_phone_enc: this.reencrypt(r.citizen_phone_enc), citizen_id_enc: this.reencrypt(r.citizen_id_enc), address_enc: this.reencrypt(r.address_enc) };
+            next = { citizen_name_enc: this.reencrypt(r.citizen_name_enc), citizen_phone_enc: this.reencrypt(r.citizen_phone_enc), citizen_id_enc: this.reencrypt(r.citizen_id_enc), citizen_email_enc: this.reencrypt(r.citizen_email_enc), address_enc: this.reencrypt(r.address_enc) };
           } catch {
             report.failed++;
             continue;

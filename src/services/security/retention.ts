@@ -37,6 +37,7 @@ export class RetentionService {
         eb.or([
           eb('citizen_name_enc', 'is not', null),
           eb('citizen_id_enc', 'is not', null),
+          eb('citizen_email_enc', 'is not', null),
           eb('citizen_phone_enc', 'is not', null),
           eb('citizen_phone_idx', 'is not', null),
           eb('address_enc', 'is not', null),
@@ -70,7 +71,7 @@ export class RetentionService {
         // Re-checked inside the transaction: an appeal reopened meanwhile keeps its citizen.
         const res = await trx
           .updateTable('appeals')
-          .set({ citizen_name_enc: null, citizen_phone_enc: null, citizen_phone_idx: null, citizen_id_enc: null, address_enc: null, access_pin_hash: null })
+          .set({ citizen_name_enc: null, citizen_phone_enc: null, citizen_phone_idx: null, citizen_id_enc: null, citizen_email_enc: null, address_enc: null, access_pin_hash: null })
           .where('id', 'in', ids)
           .where('closed_at', 'is not', null)
           .where('closed_at', '<', cutoff)

@@ -21,6 +21,7 @@ export interface AppealStatic {
   citizenPhoneEnc: string | null;
   citizenPhoneIdx: string | null;
   citizenIdEnc?: string | null;
+  citizenEmailEnc?: string | null;
   anonymous: boolean;
   accessPinHash: string | null;
 }
@@ -141,6 +142,7 @@ export function appealRow(id: string, stat: AppealStatic) {
     citizen_phone_enc: stat.citizenPhoneEnc,
     citizen_phone_idx: stat.citizenPhoneIdx,
     citizen_id_enc: stat.citizenIdEnc ?? null,
+    citizen_email_enc: stat.citizenEmailEnc ?? null,
     anonymous: b(stat.anonymous),
     access_pin_hash: stat.accessPinHash,
   };

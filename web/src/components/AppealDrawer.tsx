@@ -83,7 +83,7 @@ function payloadSummary(e: TimelineEntry, refs: RefMaps, t: (k: MessageKey, v?: 
   return out;
 }
 
-function UnmaskButton({ appeal, onShown }: { appeal: AppealDetail; onShown: (v: { name: string | null; phone: string | null; address: string | null }) => void }) {
+function UnmaskButton({ appeal, onShown }: { appeal: AppealDetail; onShown: (v: { name: string | null; phone: string | null; address: string | null; idNumber: string | null; email: string | null }) => void }) {
   const { t, lang } = useI18n();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -143,7 +143,7 @@ export function AppealDetailView({ id, refs, onChanged, onClose }: { id: string;
   const [linkedId, setLinkedId] = useState<string | null>(null);
   const [appeal, setAppeal] = useState<AppealDetail | null>(null);
   const [action, setAction] = useState<ActionKind | null>(null);
-  const [clear, setClear] = useState<{ name: string | null; phone: string | null; address: string | null } | null>(null);
+  const [clear, setClear] = useState<{ name: string | null; phone: string | null; address: string | null; idNumber: string | null; email: string | null } | null>(null);
   useEffect(() => {
     if (state.data) setAppeal(state.data);
   }, [state.data]);
@@ -290,6 +290,8 @@ export function AppealDetailView({ id, refs, onChanged, onClose }: { id: string;
           ) : (
             <span data-testid="citizen-contact">
               {(clear ? clear.name : a.citizen.name) ?? t('detail.noName')} · {(clear ? clear.phone : a.citizen.phone) ?? '—'}
+              {(clear ? clear.email : a.citizen.email) ? <> · {clear ? clear.email : a.citizen.email}</> : null}
+              {(clear ? clear.idNumber : a.citizen.idNumber) ? <> · {clear ? clear.idNumber : a.citizen.idNumber}</> : null}
             </span>
           )}
           <span className="muted">{(clear ? clear.address : a.address) ?? t('detail.noAddress')}</span>

@@ -150,7 +150,7 @@ export interface TimelineEntry {
 export interface AppealDetail extends AppealListItem {
   body: string;
   address: string | null;
-  citizen: { anonymous: boolean; name: string | null; phone: string | null };
+  citizen: { anonymous: boolean; name: string | null; phone: string | null; idNumber: string | null; email: string | null };
   firstContactAt: string | null;
   repliedAt: string | null;
   closedAt: string | null;

@@ -63,7 +63,7 @@ export const appealRoutes = (s: Services): FastifyPluginAsyncZod => async (app) 
       summary: 'Show the citizen’s identity in clear for a stated reason (audited)',
       params: IdParams,
       body: z.strictObject({ reason: text(4, 200) }),
-      response: { 200: z.object({ name: z.string().nullable(), phone: z.string().nullable(), address: z.string().nullable(), idNumber: z.string().nullable() }), ...errorResponses },
+      response: { 200: z.object({ name: z.string().nullable(), phone: z.string().nullable(), address: z.string().nullable(), idNumber: z.string().nullable(), email: z.string().nullable() }), ...errorResponses },
     },
   }, async (req) => s.queries.unmask(staffOf(req), req.params.id, req.body.reason));
 };

@@ -15,6 +15,8 @@ export const SubmitBody = z.strictObject({
   phone: z.string().max(20).nullable().optional(),
   /** 居民身份证号, optional (some matters need it, e.g. legal aid); kept encrypted, shown masked. */
   idNumber: z.string().max(18).nullable().optional(),
+  /** Optional: progress notices are also sent here (the only channel of an anonymous citizen who gives one). */
+  email: z.string().max(254).nullable().optional(),
   urgency: z.enum(URGENCIES).optional(),
   channel: z.enum(CHANNELS).optional(),
 });
@@ -127,7 +129,7 @@ export const TimelineEntry = z.object({
 export const Detail = ListItem.extend({
   body: z.string(),
   address: z.string().nullable(),
-  citizen: z.object({ anonymous: z.boolean(), name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable() }),
+  citizen: z.object({ anonymous: z.boolean(), name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable(), email: z.string().nullable() }),
   firstContactAt: z.string().nullable(),
   repliedAt: z.string().nullable(),
   closedAt: z.string().nullable(),

@@ -30,6 +30,7 @@ interface FormValues {
   identity: 'named' | 'anonymous';
   citizenName?: string;
   phone?: string;
+  email?: string;
   promise: boolean;
 }
 
@@ -100,6 +101,7 @@ export default function Submit() {
           anonymous,
           citizenName: anonymous ? null : v.citizenName?.trim() || null,
           phone: anonymous ? null : v.phone?.trim() || null,
+          email: v.email?.trim() || null,
         },
         { 'idempotency-key': keyRef.current },
       );
@@ -311,6 +313,14 @@ export default function Submit() {
               </Form.Item>
             </>
           )}
+          <Form.Item
+            name="email"
+            label={t('submit.email')}
+            extra={t(identity === 'anonymous' ? 'submit.emailExtraAnon' : 'submit.emailExtra')}
+            rules={[{ type: 'email', max: 254, message: t('submit.emailInvalid') }]}
+          >
+            <Input size="large" inputMode="email" autoComplete="email" maxLength={254} placeholder={t('submit.emailPh')} data-testid="email" />
+          </Form.Item>
           <Form.Item
             name="promise"
             valuePropName="checked"
