@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidIdNumber, maskAddress, maskIdNumber, maskName, maskPhone, PiiCipher } from './pii.ts';
+import { isValidEmail, isValidIdNumber, maskAddress, maskEmail, maskIdNumber, maskName, maskPhone, PiiCipher } from './pii.ts';
 
 describe('personal data cipher', () => {
   const c = new PiiCipher(['k2:second-secret-0123456789-abcdefghij', 'k1:first-secret-0123456789-abcdefghijk']);
@@ -50,5 +50,24 @@ describe('resident ID numbers (GB 11643)', () => {
     expect(maskIdNumber('11010519491231002X')).toBe('1101**********002X');
     expect(maskIdNumber(null)).toBeNull();
     expect(maskIdNumber('1234')).toBe('****');
+  });
+});
+
+describe('e-mail addresses', () => {
+  it('accepts ordinary addresses and refuses what could break a mail header or is not an address', () => {
+    for (const ok of ['zhang@example.com', 'li.si+minbiao@mail.jiangzhou.gov.cn', '王五@例子.中国']) expect(isValidEmail(ok), ok).toBe(true);
+    for (const bad of ['', 'zhang', 'a@b', '@example.com', 'a@example.', 'a b@example.com', 'a@example.com\r\nBcc: x@y.com', '<a@example.com>', 'a@@example.com', 'a;b@example.com', `${'a'.repeat(250)}@example.com`]) {
+      expect(isValidEmail(bad), JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('never lets a CR or LF through, whatever the input', () => {
+    fc.assert(fc.property(fc.string(), fc.string(), (a, b) => !isValidEmail(`${a}\n${b}@example.com`) && !isValidEmail(`x@example.com\r${a}${b}`)));
+  });
+
+  it('masks to the first character and the domain', () => {
+    expect(maskEmail('wang.wu@example.com')).toBe('w***@example.com');
+    expect(maskEmail(null)).toBeNull();
+    expect(maskEmail('broken')).toBe('***');
   });
 });
