@@ -2,7 +2,8 @@
 # Runs every test: type check, unit tests, integration tests on SQLite and on PostgreSQL, and the
 # browser tests. Prints one closing line "N passed, N failed". The PostgreSQL suite never skips
 # quietly: if the server is unreachable the run fails (set MINBIAO_SKIP_PG=1 to skip it knowingly
-# on a machine without PostgreSQL; CI never does).
+# on a machine without PostgreSQL; CI never does). The same holds for the Redis tests of the shared
+# rate limits (integration suite; MINBIAO_SKIP_REDIS=1 skips them knowingly, ignored when CI=true).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=.tmp/test-results

@@ -16,6 +16,18 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// (leave it unset for SQLite)')
     .optional(),
+  /** A read-only pool (a streaming replica) for the dashboards, rankings and reports; PostgreSQL only (docs/deployment.md §4). */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_READ_URL must start with postgres://')
+    .optional(),
+  /** Redis shared by several instances for the rate limits (unset: in memory per process; docs/deployment.md §3). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
+    .optional(),
+  /** Prefix of MinBiao's keys in Redis (several deployments may share one Redis). */
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('minbiao:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Key material for encrypting personal data (32+ chars). Generated into DATA_DIR on first start when unset outside production. */
   MINBIAO_SECRET: z.string().min(32, 'MINBIAO_SECRET must be at least 32 characters').optional(),
@@ -75,6 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (c.DEMO_MODE && c.NODE_ENV === 'production') {
     throw new ConfigError('配置无效 / Invalid configuration:\n  DEMO_MODE: 生产环境不能使用演示模式 / demo mode is refused when NODE_ENV=production');
+  }
+  if (c.DATABASE_READ_URL && !c.DATABASE_URL) {
+    throw new ConfigError('配置无效 / Invalid configuration:\n  DATABASE_READ_URL: 只读副本仅用于 PostgreSQL,须同时设置 DATABASE_URL / a read replica needs DATABASE_URL (PostgreSQL) as the primary');
   }
   return { ...c, dataDir: path.resolve(c.DATA_DIR), dialect: c.DATABASE_URL ? 'postgres' : 'sqlite' };
 }

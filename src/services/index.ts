@@ -17,6 +17,8 @@ import { AppealIntakeService } from './appeals/intake.ts';
 import { AppealQueryService } from './appeals/queries.ts';
 import { AppealWriter } from './appeals/writer.ts';
 import { SecurityServices } from './security/index.ts';
+import { MemoryRateLimiter, type RateLimiter } from './security/rateLimit.ts';
+import { RedisRateLimiter } from './security/redisRateLimit.ts';
 import { createParticipation, type ParticipationServices } from './participation/index.ts';
 import { ensureScoreFacts, scoreProjector } from './scoring/projector.ts';
 import { ScoringService } from './scoring/service.ts';
@@ -66,12 +68,13 @@ export async function createServices(
   config: Config,
   opts: { log?: Logger; now?: () => number; handle?: DatabaseHandle; migrate?: boolean } = {},
 ): Promise<Services> {
-  const handle = opts.handle ?? openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  const handle = opts.handle ?? openDatabase({ databaseUrl: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, dataDir: config.dataDir });
   if (opts.migrate !== false) await handle.migrate();
   const ctx: ServiceContext = {
     config,
     handle,
     db: handle.db,
+    readDb: handle.readDb,
     pii: new PiiCipher(loadSecrets(config)),
     log: opts.log ?? createLogger(config),
     now: opts.now ?? Date.now,
@@ -90,6 +93,8 @@ export async function createServices(
   const queries = new AppealQueryService(ctx, org, handling, audit);
   const scoring = new ScoringService(ctx, org, categories, audit);
   const text = new TextServices(ctx, org, categories, audit, handling);
+  // Shared by every instance in Redis when configured, else in this process's memory.
+  const limiter: RateLimiter = config.REDIS_URL ? RedisRateLimiter.fromUrl(config.REDIS_URL, { prefix: config.REDIS_KEY_PREFIX, log: ctx.log }) : new MemoryRateLimiter();
   intake.setAnalyzer(text.analyzer);
   const services: Services = {
     ctx,
@@ -102,12 +107,15 @@ export async function createServices(
     intake,
     handling,
     queries,
-    security: new SecurityServices(ctx, audit),
+    security: new SecurityServices(ctx, audit, limiter),
     participation: createParticipation(ctx, org, categories, audit),
     scoring,
     text,
     ...createKnowledgeNotify(ctx, { org, categories, audit, writer, handling }),
-    close: () => handle.close(),
+    close: async () => {
+      await limiter.close?.();
+      await handle.close();
+    },
   };
   scoring.setLatentSources({
     hotspotsResolved: (unit, period, subtree) => text.hotspots.resolvedFor(unit, period, subtree),

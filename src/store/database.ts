@@ -1,4 +1,5 @@
-// Opens the database: better-sqlite3 (WAL, one file in DATA_DIR) by default, PostgreSQL when DATABASE_URL is set.
+// Opens the database: better-sqlite3 (WAL, one file in DATA_DIR) by default, PostgreSQL when DATABASE_URL is set,
+// with a second pool on a read replica when DATABASE_READ_URL is set too (docs/deployment.md §4).
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -11,7 +12,15 @@ export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
 
 export interface DatabaseHandle {
+  /** The primary: every write, every read inside a transaction, and every read that must see the caller's own writes. */
   db: Db;
+  /**
+   * The read-heavy dashboards, rankings and reports (may lag the primary by the replica's delay).
+   * A second pool on DATABASE_READ_URL, or the primary itself when there is no replica.
+   */
+  readDb: Db;
+  /** True when readDb is a pool of its own (DATABASE_READ_URL). */
+  readReplica: boolean;
   dialect: Dialect;
   /** The SQLite file (for backups and tests), null on PostgreSQL. */
   file: string | null;
@@ -25,26 +34,39 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 
 export interface OpenOptions {
   databaseUrl?: string | undefined;
+  /** PostgreSQL only: a read replica (or any read-only URL) for `readDb`. */
+  readUrl?: string | undefined;
   dataDir: string;
   /** SQLite file name inside dataDir (default minbiao.db). */
   fileName?: string;
   poolSize?: number;
 }
 
+function pgKysely(url: string, max: number): Db {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // A dropped idle connection must not crash the process.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
 export function openDatabase(opts: OpenOptions): DatabaseHandle {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
-    // A dropped idle connection must not crash the process.
-    pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = pgKysely(opts.databaseUrl, opts.poolSize ?? 10);
+    const readDb = opts.readUrl ? pgKysely(opts.readUrl, opts.poolSize ?? 10) : db;
     return {
       db,
+      readDb,
+      readReplica: readDb !== db,
       dialect: 'postgres',
       file: null,
       migrate: () => migrateToLatest(db, { dialect: 'postgres' }),
-      close: () => db.destroy(),
+      close: async () => {
+        await db.destroy();
+        if (readDb !== db) await readDb.destroy();
+      },
     };
   }
+  if (opts.readUrl) throw new Error('DATABASE_READ_URL needs DATABASE_URL: a read replica is for PostgreSQL only');
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = path.join(opts.dataDir, opts.fileName ?? 'minbiao.db');
   const sqlite = new SQLite(file);
@@ -59,6 +81,8 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     db,
+    readDb: db,
+    readReplica: false,
     dialect: 'sqlite',
     file,
     migrate: () => migrateToLatest(db, { dialect: 'sqlite' }),

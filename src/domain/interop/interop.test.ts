@@ -3,7 +3,6 @@ import { APPEAL_STATUSES } from '../appeal/types.ts';
 import { excelSerialToMs, parseImportDate } from './dates.ts';
 import { checkMapping, mapRow, parseAppealType, parseUrgency, suggestMapping, titleFrom, type ImportProfile } from './importRows.ts';
 import { OPEN311_STATUS, parseFormBody, parseW3cDateTime, splitFormat, statusesFor, w3cDateTime } from './open311.ts';
-import { TokenBuckets } from './tokenBucket.ts';
 import { escapeXml, toXml } from './xml.ts';
 
 const at = (s: string) => Date.parse(s);
@@ -145,26 +144,5 @@ describe('XML', () => {
     expect(toXml('services', [])).toContain('<services/>');
     expect(() => toXml('things', [1])).toThrow(/item element/);
     expect(() => toXml('a b', 'x')).toThrow(/element name/);
-  });
-});
-
-describe('token buckets', () => {
-  it('allow a burst, then one request per 1/rate, per key', () => {
-    const b = new TokenBuckets();
-    const t0 = 1_000_000;
-    for (let i = 0; i < 3; i++) expect(b.take('k', 3, t0).ok).toBe(true);
-    const refused = b.take('k', 3, t0);
-    expect(refused.ok).toBe(false);
-    expect(refused.retryAfterMs).toBe(20_000);
-    expect(b.take('other', 3, t0).ok).toBe(true);
-    expect(b.take('k', 3, t0 + 19_999).ok).toBe(false);
-    expect(b.take('k', 3, t0 + 20_000 + 19_999).ok).toBe(true);
-    b.reset('k');
-    expect(b.take('k', 3, t0).ok).toBe(true);
-  });
-
-  it('forgets full buckets when it holds too many keys', () => {
-    const b = new TokenBuckets(10);
-    for (let i = 0; i < 50; i++) expect(b.take(`k${i}`, 60, i * 1000).ok).toBe(true);
   });
 });

@@ -1,13 +1,14 @@
 // API keys of client systems (Open311 and other integrations): issued by a security administrator
 // per client system, shown once and stored only as a SHA-256 hash, revocable, rate-limited per key
-// (token bucket), and every use — accepted, refused or throttled — is written to the audit trail.
+// (token bucket, shared by every instance when the limits are in Redis), and every use — accepted,
+// refused or throttled — is written to the audit trail.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { TokenBuckets } from '../../domain/interop/tokenBucket.ts';
 import { AppError, errors } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ApiKeyTable } from '../../store/interop-schema.ts';
 import type { AuditService } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
+import { perMinute, type RateLimiter } from '../security/rateLimit.ts';
 import { requirePermission, type Principal, type StaffPrincipal } from '../principal.ts';
 
 export const API_KEY_PREFIX = 'mb311_';
@@ -59,11 +60,11 @@ export class ApiKeyError extends AppError {
 }
 
 export class ApiKeyService {
-  private readonly buckets = new TokenBuckets();
-
   constructor(
     private readonly ctx: ServiceContext,
     private readonly audit: AuditService,
+    /** The public endpoints' limiter: per process, or shared by every instance in Redis. */
+    private readonly limiter: RateLimiter,
   ) {}
 
   private cliOrCheck(p: StaffPrincipal | null): Principal {
@@ -125,7 +126,6 @@ export class ApiKeyService {
       await trx.updateTable('api_keys').set({ revoked_at: now, revoked_by: p?.username ?? 'cli' }).where('id', '=', row.id).execute();
       await this.audit.record(actor, { action: 'apikey.revoke', objectType: 'api_key', objectId: row.id, outcome: 'success', details: { name: row.name } }, trx);
     });
-    this.buckets.reset(row.id);
     return toApiKeyView({ ...row, revoked_at: now, revoked_by: p?.username ?? 'cli' });
   }
 
@@ -152,7 +152,8 @@ export class ApiKeyService {
       });
       throw new ApiKeyError(403, 'API_KEY_INVALID', 'api_key 无效或已吊销,无法提交', 'Invalid api_key received -- can\'t proceed with create_request.');
     }
-    const bucket = this.buckets.take(row.id, row.rate_per_minute, now);
+    // One bucket per key: a burst of one minute's worth, refilled at the key's rate.
+    const bucket = await this.limiter.take(perMinute('apikey', row.rate_per_minute), row.id, now);
     if (!bucket.ok) {
       const retry = Math.max(1, Math.ceil(bucket.retryAfterMs / 1000));
       await this.audit.record({ kind: 'system', job: `apikey:${row.name}` }, { action: 'apikey.use', objectType: 'api_key', objectId: row.id, outcome: 'denied', details: { endpoint: use.endpoint, reason: 'rate-limited', ip: use.ip } });

@@ -1,6 +1,7 @@
 // Interoperability services (issue 8): API keys, Open311, hotline import, export, the monthly report.
 // Built once per Services instance on first use, so the composition root needs no change and the
-// per-process state (the API keys' token buckets) lives as long as the services do.
+// per-process state lives as long as the services do (the API keys' token buckets are the
+// security limiter's: in memory or in Redis).
 import type { Services } from '../index.ts';
 import { ApiKeyService } from './apikeys.ts';
 import { ExportService } from './export.ts';
@@ -25,7 +26,7 @@ export function interop(s: Services): InteropServices {
   if (!i) {
     const regions = new RegionResolver(s.org);
     i = {
-      apiKeys: new ApiKeyService(s.ctx, s.audit),
+      apiKeys: new ApiKeyService(s.ctx, s.audit, s.security.limiter),
       open311: new Open311Service(s.ctx, s.org, s.categories, s.intake, regions),
       regions,
       imports: new ImportService(s, regions),

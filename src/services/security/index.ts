@@ -22,7 +22,7 @@ export class SecurityServices {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly audit: AuditService,
-    /** Replace with a shared store (Redis) when running several instances. */
+    /** In this process's memory, or shared by every instance in Redis (REDIS_URL). */
     readonly limiter: RateLimiter = new MemoryRateLimiter(),
   ) {
     this.captcha = new CaptchaService(ctx);
@@ -111,6 +111,11 @@ export class SecurityServices {
     if (c.DEMO_MODE) this.ctx.log.warn('DEMO MODE: demo accounts with published passwords, no second factor required — never use for real appeals');
     if (c.NODE_ENV === 'production' && !c.CAPTCHA_ENABLED) this.ctx.log.warn('CAPTCHA_ENABLED=false: the public endpoints have no captcha');
     if (c.NODE_ENV === 'production' && !c.RATE_LIMITS_ENABLED) this.ctx.log.warn('RATE_LIMITS_ENABLED=false: the public endpoints have no rate limits');
+    if (this.limiter.store === 'redis') {
+      // Connects now, so that the first requests already share the budget; a Redis down is not fatal.
+      if ((await this.limiter.status?.()) === 'ok') this.ctx.log.info('rate limits shared in Redis');
+      else this.ctx.log.warn('REDIS_URL set but Redis unreachable: rate limits are per process until it answers');
+    }
   }
 
   /** Housekeeping: spent captcha challenges, ended sessions, old idempotency keys. */

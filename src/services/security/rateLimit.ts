@@ -1,6 +1,6 @@
 // Rate limits of the public endpoints: token buckets per key (source address, phone blind index,
-// tracking code). The store is behind an interface: in memory per process here; a shared store
-// (Redis, DESIGN.md §9) plugs in for several instances.
+// tracking code). The store is behind an interface: in memory per process here; shared by several
+// instances in Redis when REDIS_URL is set (redisRateLimit.ts, DESIGN.md §9).
 
 export interface RateRule {
   /** Names the bucket family in keys and messages. */
@@ -19,8 +19,13 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
+  /** Where the buckets live: this process's memory, or Redis (shared by every instance). */
+  readonly store: 'memory' | 'redis';
   take(rule: RateRule, key: string, now: number, cost?: number): Promise<RateDecision>;
   reset(): Promise<void>;
+  /** A shared store's reachability (for /api/health). */
+  status?(): Promise<'ok' | 'unavailable'>;
+  close?(): Promise<void>;
 }
 
 export const perHour = (name: string, n: number): RateRule => ({ name, capacity: n, refillPerMs: n / 3_600_000 });
@@ -29,6 +34,7 @@ export const perMinute = (name: string, n: number): RateRule => ({ name, capacit
 
 /** Token buckets in a Map; full buckets are dropped when it grows past `maxKeys` (they carry no state). */
 export class MemoryRateLimiter implements RateLimiter {
+  readonly store = 'memory' as const;
   private readonly buckets = new Map<string, { tokens: number; at: number; rule: RateRule }>();
 
   constructor(private readonly maxKeys = 200_000) {}
