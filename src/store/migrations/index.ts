@@ -9,6 +9,7 @@ import * as m0007 from './0007_interop.ts';
 import * as m0008 from './0008_text.ts';
 import * as m0009 from './0009_citizen_id.ts';
 import * as m0010 from './0010_citizen_email.ts';
+import * as m0011 from './0011_partitions.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -25,6 +26,7 @@ const STEPS: Record<string, Step> = {
   '0008_text': m0008,
   '0009_citizen_id': m0009,
   '0010_citizen_email': m0010,
+  '0011_partitions': m0011,
 };
 
 class CodeProvider implements MigrationProvider {
@@ -41,4 +43,11 @@ export async function migrateToLatest(db: Kysely<any>, ctx: MigrationContext): P
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Applies the migrations up to and including `name` (tests of a migration over existing rows). */
+export async function migrateTo(db: Kysely<any>, ctx: MigrationContext, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: new CodeProvider(ctx), migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
