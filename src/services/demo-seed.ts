@@ -25,6 +25,7 @@ import { repos } from '../store/repositories/index.ts';
 import type { AppealTable, OrgUnitTable, RatingTable, TaskTable } from '../store/schema.ts';
 import type { Services } from './index.ts';
 import type { Actor } from '../domain/appeal/types.ts';
+import { addMonths, ensurePartitions, maintainPartitions, monthOf } from '../store/partitions.ts';
 import { rebuildScoreFacts } from './scoring/projector.ts';
 
 /** The demo staff accounts (demo mode only; a production start never creates them). */
@@ -93,6 +94,8 @@ export async function seedDemo(s: Services, opts: SeedOptions): Promise<SeedRepo
   const t0 = Date.now();
   const now = opts.now ?? s.ctx.now();
   const db = s.ctx.db;
+  // PostgreSQL: the months about to be written get their partitions first (rows go straight to them).
+  if (s.ctx.handle.dialect === 'postgres') await ensurePartitions(db, addMonths(monthOf(now), -((opts.months ?? 12) + 1)), addMonths(monthOf(now), 2));
   const city = generateCity(opts.seed);
   const categories = demoCategories();
   const catalogue = dispatchCatalogue(city, categories);
@@ -267,6 +270,8 @@ export async function seedDemo(s: Services, opts: SeedOptions): Promise<SeedRepo
   }
   await (await import('./participation/demo.ts')).seedParticipationDemo(s, { seed: opts.seed, now });
   await (await import('./knowledge/starter.ts')).seedKnowledgeBase(s, { now });
+  // PostgreSQL: anything that still reached a default partition gets its month's partition.
+  if (s.ctx.handle.dialect === 'postgres') await maintainPartitions(db, now);
   report.ms = Date.now() - t0;
   return report;
 
