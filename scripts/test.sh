@@ -27,6 +27,10 @@ else
   pg_url=${MINBIAO_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}
   if node -e "const pg=require('pg');const c=new pg.Client({connectionString:process.argv[1]});c.connect().then(()=>c.end()).catch(e=>{console.error(e.message);process.exit(1)})" "$pg_url"; then
     MINBIAO_TEST_DB=postgres npx vitest run --project integration --reporter=default --reporter=json --outputFile="$out/integration-postgres.json" || fail=1
+    step "dashboard and report tests · PostgreSQL with a read-only read pool (DATABASE_READ_URL)"
+    # The same database through read-only sessions: a write sent through the read pool fails.
+    MINBIAO_TEST_DB=postgres MINBIAO_TEST_READ_POOL=readonly npx vitest run --project integration test/integration/metrics-api.test.ts test/integration/report.test.ts \
+      --reporter=default --reporter=json --outputFile="$out/integration-postgres-readpool.json" || fail=1
   else
     echo "PostgreSQL unreachable at $pg_url: start it (pg_ctlcluster ... main start) or set MINBIAO_SKIP_PG=1"
     fail=1

@@ -8,6 +8,14 @@ import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.ts';
 
 export const TEST_DB = (process.env.MINBIAO_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
+/**
+ * MINBIAO_TEST_READ_POOL=readonly (PostgreSQL only): every test database also gets DATABASE_READ_URL,
+ * the same database through sessions with default_transaction_read_only=on, so that a write sent
+ * through the read pool (ctx.readDb) fails the test. Stands for a streaming replica (docs/deployment.md §4).
+ */
+export const TEST_READ_POOL = process.env.MINBIAO_TEST_READ_POOL === 'readonly';
+/** A streaming replica of the server at MINBIAO_TEST_PG_URL (its host and port): the read pool goes there instead. */
+const READ_PG_URL = process.env.MINBIAO_TEST_READ_PG_URL;
 const PG_ADMIN_URL = process.env.MINBIAO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestDatabase {
@@ -15,7 +23,24 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(extraEnv: Record<string, string> = {}): Promise<TestDatabase> {
+/** The same database through read-only sessions, named so that pg_stat_activity tells them apart. */
+export function readOnlyUrl(url: string): string {
+  const u = new URL(url);
+  u.searchParams.set('options', '-c default_transaction_read_only=on');
+  u.searchParams.set('application_name', 'minbiao-read');
+  return u.toString();
+}
+
+/** The test database on the replica server (created on the primary, replicated). */
+function onReplica(replicaUrl: string, name: string): string {
+  const u = new URL(replicaUrl);
+  u.pathname = `/${name}`;
+  u.searchParams.set('application_name', 'minbiao-read');
+  return u.toString();
+}
+
+export async function createTestDatabase(extraEnv: Record<string, string> = {}, opts: { readOnlyPool?: boolean } = {}): Promise<TestDatabase> {
+  const readOnlyPool = opts.readOnlyPool ?? TEST_READ_POOL;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'minbiao-test-'));
   const base = {
     NODE_ENV: 'test',
@@ -26,6 +51,7 @@ export async function createTestDatabase(extraEnv: Record<string, string> = {}):
     ...extraEnv,
   };
   if (TEST_DB === 'sqlite') {
+    if (readOnlyPool) throw new Error('a read pool (DATABASE_READ_URL) is for PostgreSQL only: set MINBIAO_TEST_DB=postgres');
     return { config: loadConfig(base), drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
   }
   const name = `minbiao_t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -40,7 +66,7 @@ export async function createTestDatabase(extraEnv: Record<string, string> = {}):
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return {
-    config: loadConfig({ ...base, DATABASE_URL: url.toString() }),
+    config: loadConfig({ ...base, DATABASE_URL: url.toString(), ...(READ_PG_URL ? { DATABASE_READ_URL: onReplica(READ_PG_URL, name) } : readOnlyPool ? { DATABASE_READ_URL: readOnlyUrl(url.toString()) } : {}) }),
     drop: async () => {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();

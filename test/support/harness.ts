@@ -52,8 +52,8 @@ export const TEST_SECURITY_ENV: Record<string, string> = {
   TEXT_RETRAIN_HOURS: '0',
 };
 
-export async function createHarness(opts: { start?: number; env?: Record<string, string>; enrolMfa?: boolean } = {}): Promise<Harness> {
-  const db = await createTestDatabase({ ...TEST_SECURITY_ENV, ...opts.env });
+export async function createHarness(opts: { start?: number; env?: Record<string, string>; enrolMfa?: boolean; readOnlyPool?: boolean } = {}): Promise<Harness> {
+  const db = await createTestDatabase({ ...TEST_SECURITY_ENV, ...opts.env }, opts.readOnlyPool !== undefined ? { readOnlyPool: opts.readOnlyPool } : {});
   const clock = { now: opts.start ?? Date.parse('2026-03-02T09:00:00+08:00') };
   const s = await createServices(db.config, { now: () => clock.now });
   const org = await seedTestOrg(s);

@@ -4,6 +4,8 @@
 // cases, anonymised) and the text-intelligence hotspot detector; rendered as Word (reportDocx.ts)
 // or as the full tables in .xlsx (reportXlsx.ts). When the month has been published (frozen), the
 // per-unit figures and the rankings are the snapshot's, and the document says so.
+// Its reads go to `ctx.readDb` (a replica when DATABASE_READ_URL is set), except the month's key
+// problem and the snapshot, which are set or published just before and read from the primary.
 import { APPEAL_TYPE_LABELS, RATING_LABELS, type AppealType, type RatingLevel } from '../../domain/appeal/types.ts';
 import { makeStaff, type StaffPrincipal } from '../principal.ts';
 import { HotspotDetector } from '../../domain/text/hotspots.ts';
@@ -260,7 +262,7 @@ export class ReportService {
   private async hotspots(period: ScorePeriod, rootPath: string): Promise<HotspotLine[]> {
     const regions = await this.s.org.regions();
     const regionName = new Map(regions.map((r) => [r.code, r.name] as const));
-    const rows = await this.s.ctx.db
+    const rows = await this.s.ctx.readDb
       .selectFrom('appeals')
       .select(['id', 'created_at', 'title', 'body', 'citizen_phone_idx', 'region_code', 'address_enc'])
       .where(scopeFilter([rootPath]))
@@ -312,7 +314,7 @@ export class ReportService {
   /** Appeals that went overdue (handling deadline) or were reopened this month, from their events. */
   private async eventCases(period: ScorePeriod, rootPath: string, action: 'mark_overdue' | 'reopen'): Promise<MonthlyReportData['overdue']> {
     const n = await this.names();
-    let q = this.s.ctx.db
+    let q = this.s.ctx.readDb
       .selectFrom('appeal_events')
       .innerJoin('appeals', 'appeals.id', 'appeal_events.appeal_id')
       .select(['appeals.tracking_code', 'appeals.unit_id', 'appeals.category_id', 'appeals.created_at', 'appeals.handle_due_at', 'appeals.closed_at', 'appeals.title', 'appeals.round', 'appeals.citizen_name_enc', 'appeals.citizen_phone_enc', 'appeals.address_enc', 'appeal_events.at', 'appeal_events.payload'])
@@ -357,7 +359,7 @@ export class ReportService {
   private async typicalCases(period: ScorePeriod, rootPath: string): Promise<{ good: CaseStory[]; bad: CaseStory[] }> {
     const n = await this.names();
     const base = () =>
-      this.s.ctx.db
+      this.s.ctx.readDb
         .selectFrom('ratings')
         .innerJoin('appeals', 'appeals.id', 'ratings.appeal_id')
         .select(['appeals.tracking_code', 'appeals.unit_id', 'appeals.category_id', 'appeals.type', 'appeals.created_at', 'appeals.first_contact_at', 'appeals.replied_at', 'appeals.title', 'appeals.reply', 'appeals.reopen_count', 'appeals.citizen_name_enc', 'appeals.citizen_phone_enc', 'appeals.address_enc', 'ratings.level', 'ratings.solved', 'ratings.comment', 'ratings.rated_at', 'ratings.unit_id as rated_unit'])

@@ -181,6 +181,12 @@ export interface LatentSources {
   kbResolved(regionCode: string, period: { start: number; end: number }): Promise<number>;
 }
 
+/**
+ * Reads: the dashboards' figures, rankings, funnel, breakdowns, drill-down and signals read
+ * `ctx.readDb` (the replica when DATABASE_READ_URL is set: they may lag the primary by its delay).
+ * The weights, one appeal's explanation, the snapshots (published, then read back at once) and
+ * everything inside publish/verify read the primary `ctx.db`.
+ */
 export class ScoringService {
   private readonly cache = new RankingCache();
   private sources: LatentSources | null = null;
@@ -289,7 +295,7 @@ export class ScoringService {
   // ---------------------------------------------------------------- figures
 
   private async sumOf(period: ScorePeriod, unitIds: readonly string[]): Promise<StatColumns> {
-    const rows = await scoringRepo.statsByUnit(this.ctx.db, period.startDay, period.endDay, { unitIds });
+    const rows = await scoringRepo.statsByUnit(this.ctx.readDb, period.startDay, period.endDay, { unitIds });
     const c = zeroColumns();
     for (const r of rows) addColumns(c, r.cols);
     return c;
@@ -302,7 +308,7 @@ export class ScoringService {
 
   private async trend(period: ScorePeriod, unitIds: readonly string[], config: MetricsConfig): Promise<TrendPoint[]> {
     const months = trailingMonths(period, 12);
-    const rows = await scoringRepo.statsGroupedBy(this.ctx.db, months[0]!.startDay, months[months.length - 1]!.endDay, unitIds, 'day');
+    const rows = await scoringRepo.statsGroupedBy(this.ctx.readDb, months[0]!.startDay, months[months.length - 1]!.endDay, unitIds, 'day');
     const byMonth = new Map(months.map((m) => [m.label, zeroColumns()] as const));
     for (const r of rows) {
       const label = monthLabelOf(Number(r.key) * DAY_MS);
@@ -318,14 +324,14 @@ export class ScoringService {
   /** 潜绩 of one unit's (or a subtree's) appeals, observed until now. */
   private async latent(period: ScorePeriod, unit: UnitInfo, filter: { unitId?: string; unitPathPrefix?: string }): Promise<LatentView> {
     const now = this.ctx.now();
-    const flags = await scoringRepo.repeatFlags(this.ctx.db, period.startDay, period.endDay, filter, REPEAT_WINDOW_DAYS * DAY_MS, now);
+    const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, filter, REPEAT_WINDOW_DAYS * DAY_MS, now);
     let repeat: LatentView['repeat'] = null;
     if (flags.length > 0) {
       const num = flags.filter((f) => f.by_citizen || f.by_place).length;
       const pending = flags.filter((f) => !f.by_citizen && !f.by_place && f.closed_at + REPEAT_WINDOW_DAYS * DAY_MS > now).length;
       repeat = { rate: makeRate(num, flags.length - pending), repeats: num, pending, windowDays: REPEAT_WINDOW_DAYS };
     }
-    const sc = (await sourceCountsFor(this.ctx.db, period, [unit])).get(unit.id)!;
+    const sc = (await sourceCountsFor(this.ctx.readDb, period, [unit])).get(unit.id)!;
     const subtree = filter.unitPathPrefix !== undefined;
     const hotspotsResolved = this.sources ? await this.sources.hotspotsResolved(unit, period, subtree) : null;
     const surveyIndex = this.sources ? await this.sources.surveyIndex(unit.regionCode, period) : null;
@@ -339,7 +345,7 @@ export class ScoringService {
     const config = await this.config();
     const units = await this.units();
     const subtree = this.subtreeIds(units, unit);
-    const perUnit = sumByKey(await scoringRepo.statsByUnit(this.ctx.db, period.startDay, period.endDay, { unitIds: subtree }));
+    const perUnit = sumByKey(await scoringRepo.statsByUnit(this.ctx.readDb, period.startDay, period.endDay, { unitIds: subtree }));
     const total = zeroColumns();
     for (const c of perUnit.values()) addColumns(total, c);
     const figures = figuresView(unit.id, total, config);
@@ -378,7 +384,7 @@ export class ScoringService {
     const memberIds = new Set(members.map((u) => u.id));
     const strata = opts.allStrata
       ? opts.allStrata.filter((g) => memberIds.has(g.key))
-      : await scoringRepo.statsByUnit(this.ctx.db, period.startDay, period.endDay, { strata: true, unitIds: members.map((u) => u.id) });
+      : await scoringRepo.statsByUnit(this.ctx.readDb, period.startDay, period.endDay, { strata: true, unitIds: members.map((u) => u.id) });
     const unitCols = sumByKey(strata);
     const config = await this.config();
     const draws = opts.draws ?? LIVE_DRAWS;
@@ -403,7 +409,7 @@ export class ScoringService {
     const groups = opts.peerGroups ?? [...new Set(units.map((u) => u.peerGroup))].sort(cmp);
     // One read of the month's statistics for every group.
     const wanted = units.filter((u) => groups.includes(u.peerGroup)).map((u) => u.id);
-    const allStrata = await scoringRepo.statsByUnit(this.ctx.db, period.startDay, period.endDay, { strata: true, ...(opts.peerGroups ? { unitIds: wanted } : {}) });
+    const allStrata = await scoringRepo.statsByUnit(this.ctx.readDb, period.startDay, period.endDay, { strata: true, ...(opts.peerGroups ? { unitIds: wanted } : {}) });
     const out: PeerRankingView[] = [];
     for (const g of groups) {
       out.push((await this.ranking(period, g, { ...(opts.draws !== undefined ? { draws: opts.draws } : {}), ...(opts.rankRates !== undefined ? { rankRates: opts.rankRates } : {}), allStrata, units })).view);
@@ -454,7 +460,7 @@ export class ScoringService {
     const metric = q.metric ?? 'satisfaction';
     const units = await this.unitMap();
     const members = [...units.values()].filter((u) => u.peerGroup === g);
-    const unitCols = sumByKey(await scoringRepo.statsByUnit(this.ctx.db, period.startDay, period.endDay, { unitIds: members.map((u) => u.id) }));
+    const unitCols = sumByKey(await scoringRepo.statsByUnit(this.ctx.readDb, period.startDay, period.endDay, { unitIds: members.map((u) => u.id) }));
     const plot = funnelOf(members, unitCols, metric, await this.config());
     return {
       period,
@@ -476,7 +482,7 @@ export class ScoringService {
     const own = r.unitCols.get(unit.id) ?? zeroColumns();
     const hasChildren = units.some((u) => u.parentId === unit.id);
     const subtree = hasChildren ? figuresView(unit.id, await this.sumOf(period, this.subtreeIds(units, unit)), config) : null;
-    const exRows = await this.ctx.db
+    const exRows = await this.ctx.readDb
       .selectFrom('score_facts as f')
       .innerJoin('appeals as a', 'a.id', 'f.appeal_id')
       .select(['f.appeal_id', 'a.tracking_code', 'a.title', 'f.excl_redirected', 'f.excl_unreasonable', 'f.excl_merged', 'f.excl_upheld', 'f.excl_rating'])
@@ -522,18 +528,18 @@ export class ScoringService {
     const items: { key: string; labelZh: string; labelEn: string; figures: FiguresView }[] = [];
     if (by === 'category') {
       const cats = new Map((await this.categories.all()).map((c) => [c.id, c] as const));
-      for (const r of await scoringRepo.statsGroupedBy(this.ctx.db, period.startDay, period.endDay, ids, 'category_id')) {
+      for (const r of await scoringRepo.statsGroupedBy(this.ctx.readDb, period.startDay, period.endDay, ids, 'category_id')) {
         const c = cats.get(r.key);
         items.push({ key: r.key, labelZh: c?.name ?? (r.key || '未分类'), labelEn: c?.nameEn ?? (r.key || 'Uncategorised'), figures: figuresView(r.key, r.cols, config) });
       }
     } else if (by === 'region') {
       const regions = new Map((await this.org.regions()).map((r) => [r.code, r] as const));
-      for (const r of await scoringRepo.factStatsBy(this.ctx.db, period.startDay, period.endDay, 'region_code', unit.path)) {
+      for (const r of await scoringRepo.factStatsBy(this.ctx.readDb, period.startDay, period.endDay, 'region_code', unit.path)) {
         const name = regions.get(r.key)?.name ?? r.key;
         items.push({ key: r.key, labelZh: name, labelEn: r.key, figures: figuresView(r.key, r.cols, config) });
       }
     } else {
-      const perUnit = sumByKey(await scoringRepo.statsByUnit(this.ctx.db, period.startDay, period.endDay, { unitIds: ids }));
+      const perUnit = sumByKey(await scoringRepo.statsByUnit(this.ctx.readDb, period.startDay, period.endDay, { unitIds: ids }));
       const groups = new Map<string, { labelZh: string; labelEn: string; cols: StatColumns }>();
       const add = (k: string, zh: string, en: string, c: StatColumns | undefined) => {
         let g = groups.get(k);
@@ -579,7 +585,7 @@ export class ScoringService {
     const bad = () =>
       errors.validation(`指标「${metric}」不支持筛选条件「${outcome}」`, `Outcome "${outcome}" is not valid for metric "${metric}"`, { field: 'outcome' });
 
-    let base = this.ctx.db
+    let base = this.ctx.readDb
       .selectFrom('score_facts as f')
       .innerJoin('appeals as a', 'a.id', 'f.appeal_id')
       .where('f.day', '>=', period.startDay)
@@ -656,7 +662,7 @@ export class ScoringService {
       case 'repeat': {
         const now = this.ctx.now();
         const W = REPEAT_WINDOW_DAYS * DAY_MS;
-        const flags = await scoringRepo.repeatFlags(this.ctx.db, period.startDay, period.endDay, subtree ? { unitPathPrefix: unit.path } : { unitId: unit.id }, W, now);
+        const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, subtree ? { unitPathPrefix: unit.path } : { unitId: unit.id }, W, now);
         const kind = (f: (typeof flags)[number]) => (f.by_citizen || f.by_place ? 'repeat' : f.closed_at + W > now ? 'pending' : 'no-repeat');
         const num = flags.filter((f) => kind(f) === 'repeat').length;
         figure = { num, den: flags.length - flags.filter((f) => kind(f) === 'pending').length };
@@ -713,7 +719,7 @@ export class ScoringService {
         ...(metric === 'repeat'
           ? {
               followedBy: await scoringRepo.repeatFollowers(
-                this.ctx.db,
+                this.ctx.readDb,
                 { appealId: fact.appealId, closedAt: fact.closedAt ?? 0, citizenKey: fact.citizenKey ?? null, regionCode: fact.regionCode, categoryId: fact.categoryId },
                 REPEAT_WINDOW_DAYS * DAY_MS,
                 this.ctx.now(),
@@ -761,12 +767,12 @@ export class ScoringService {
     const groups = q.peerGroup ? [q.peerGroup] : [...new Set([...units.values()].map((u) => u.peerGroup))].sort(cmp);
     if (q.peerGroup && ![...units.values()].some((u) => u.peerGroup === q.peerGroup)) throw errors.notFound(`Peer group ${q.peerGroup}`, '同类单位组');
     const staffIps = new Set(
-      (await this.ctx.db.selectFrom('sessions').select('ip').distinct().where('ip', 'is not', null).execute()).map((r) => r.ip as string),
+      (await this.ctx.readDb.selectFrom('sessions').select('ip').distinct().where('ip', 'is not', null).execute()).map((r) => r.ip as string),
     );
     const items = [];
     for (const g of groups) {
       const memberIds = [...units.values()].filter((u) => u.peerGroup === g).map((u) => u.id);
-      const rows = await scoringRepo.factsInPeriod(this.ctx.db, period.startDay, period.endDay, { unitIds: memberIds }).execute();
+      const rows = await scoringRepo.factsInPeriod(this.ctx.readDb, period.startDay, period.endDay, { unitIds: memberIds }).execute();
       if (rows.length === 0) continue;
       const facts = rows.map((r) => parseFact(r.fact) as ScoreFact & AppealFact);
       // Where each rating came from (not part of the events): the ratings table and the staff sessions' IPs.
@@ -774,7 +780,7 @@ export class ScoringService {
       const sources = new Map<string, string | null>();
       for (let i = 0; i < rated.length; i += 500) {
         const chunk = rated.slice(i, i + 500);
-        const rs = await this.ctx.db.selectFrom('ratings').select(['appeal_id', 'round', 'source_ip']).where('appeal_id', 'in', chunk.map((f) => f.appealId)).execute();
+        const rs = await this.ctx.readDb.selectFrom('ratings').select(['appeal_id', 'round', 'source_ip']).where('appeal_id', 'in', chunk.map((f) => f.appealId)).execute();
         for (const r of rs) sources.set(`${r.appeal_id}#${r.round}`, r.source_ip);
       }
       for (const f of rated) {
@@ -786,7 +792,7 @@ export class ScoringService {
       const allIds = [...new Set(sig.flatMap((s) => s.appealIds))];
       const titles = new Map<string, { trackingCode: string; title: string }>();
       for (let i = 0; i < allIds.length; i += 500) {
-        const rs = await this.ctx.db.selectFrom('appeals').select(['id', 'tracking_code', 'title']).where('id', 'in', allIds.slice(i, i + 500)).execute();
+        const rs = await this.ctx.readDb.selectFrom('appeals').select(['id', 'tracking_code', 'title']).where('id', 'in', allIds.slice(i, i + 500)).execute();
         for (const r of rs) titles.set(r.id, { trackingCode: r.tracking_code, title: r.title });
       }
       for (const s of sig) {
