@@ -226,8 +226,8 @@ export function excludedCountsOf(c: StatColumns): ExcludedCounts {
   };
 }
 
-/** The score_facts row of a fact. */
-export function factRow(f: ScoreFact): ScoreFactTable {
+/** The score_facts row of a fact (`json`: its factJson, when the caller already has it). */
+export function factRow(f: ScoreFact, json?: string): ScoreFactTable {
   return {
     appeal_id: f.appealId,
     region_code: f.regionCode,
@@ -242,7 +242,7 @@ export function factRow(f: ScoreFact): ScoreFactTable {
     period_at: f.periodAt,
     day: localDayNumber(f.periodAt),
     citizen_key: f.citizenKey ?? null,
-    fact: factJson(f),
+    fact: json ?? factJson(f),
     ...statColumnsOf(f),
   };
 }

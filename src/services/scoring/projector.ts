@@ -5,7 +5,7 @@
 // its contribution between the stratum-day rows of score_stats (subtract the old, add the new).
 // Everything is an integer count, so the maintained sums equal a full recompute exactly.
 import { repos, type Executor } from '../../store/repositories/index.ts';
-import { scoringRepo, type Dialect, type StatKeyRow } from '../../store/repositories/scoring.ts';
+import { scoringRepo, type Dialect, type StatDelta, type StatKeyRow } from '../../store/repositories/scoring.ts';
 import type { ScoreFactTable, StatColumns } from '../../store/scoring-schema.ts';
 import type { Applied, Projector } from '../appeals/writer.ts';
 import type { Services } from '../index.ts';
@@ -41,44 +41,47 @@ async function nextFact(trx: Executor, applied: Applied, prev: ScoreFact | null)
 const keyRow = (k: StatKey): StatKeyRow => ({ unit_id: k.unit_id, day: k.day, category_id: k.category_id, type: k.type, channel: k.channel });
 
 /**
- * Applies one appeal's change of fact to score_facts and score_stats. The old row's statistics and
- * stratum are derived again from its stored fact (they are a function of it), so only the fact is read.
+ * Applies one appeal's change of fact to score_facts and score_stats: the fact row's changed columns,
+ * and the contribution moved between stratum-day rows (subtract the old, add the new; one row when the
+ * stratum is the same) — one statement on PostgreSQL, two on SQLite (scoringRepo.writeFactChange). The
+ * old row's statistics and stratum are derived again from its stored fact (they are a function of it),
+ * so only the fact is read.
  */
-export async function applyFactChange(trx: Executor, prevJson: string | undefined, fact: ScoreFact, dialect?: Dialect): Promise<boolean> {
+export async function applyFactChange(trx: Executor, dialect: Dialect, prev: { json: string; fact: ScoreFact } | undefined, fact: ScoreFact): Promise<boolean> {
   const next = factRow(fact);
-  if (prevJson === next.fact) return false;
+  if (prev !== undefined && prev.json === next.fact) return false;
   const newCols = statColumnsOf(fact);
   const newKey = statKeyOf(fact);
-  if (prevJson === undefined) {
-    await scoringRepo.insertFact(trx, next);
-    await scoringRepo.addStats(trx, keyRow(newKey), newCols, dialect);
+  if (prev === undefined) {
+    await scoringRepo.writeFactChange(trx, dialect, { kind: 'insert', row: next }, [{ key: keyRow(newKey), delta: newCols }]);
     return true;
   }
-  const prev = parseFact(prevJson);
-  const old = factRow(prev);
+  const old = factRow(prev.fact, prev.json);
   const changed: Partial<ScoreFactTable> = {};
   for (const k of Object.keys(next) as (keyof ScoreFactTable)[]) if (next[k] !== old[k]) (changed as Record<string, unknown>)[k] = next[k];
-  await scoringRepo.updateFact(trx, fact.appealId, changed, dialect);
-  const oldCols = statColumnsOf(prev);
-  const oldKey = statKeyOf(prev);
-  if (statKeyString(oldKey) === statKeyString(newKey)) {
-    await scoringRepo.addStats(trx, keyRow(newKey), addColumns({ ...newCols }, oldCols, -1), dialect);
-  } else {
-    await scoringRepo.addStats(trx, keyRow(oldKey), addColumns(zeroColumns(), oldCols, -1), dialect);
-    await scoringRepo.addStats(trx, keyRow(newKey), newCols, dialect);
-  }
+  const oldCols = statColumnsOf(prev.fact);
+  const oldKey = statKeyOf(prev.fact);
+  const stats: StatDelta[] =
+    statKeyString(oldKey) === statKeyString(newKey)
+      ? [{ key: keyRow(newKey), delta: addColumns({ ...newCols }, oldCols, -1) }]
+      : [
+          { key: keyRow(oldKey), delta: addColumns(zeroColumns(), oldCols, -1) },
+          { key: keyRow(newKey), delta: newCols },
+        ];
+  await scoringRepo.writeFactChange(trx, dialect, { kind: 'update', appealId: fact.appealId, changed }, stats);
   return true;
 }
 
-/** The projector to register on the AppealWriter (the dialect lets it reuse compiled statements). */
-export function scoreProjector(dialect?: Dialect): Projector {
+/** The projector to register on the AppealWriter. */
+export function scoreProjector(dialect: Dialect): Projector {
   return async (trx, applied) => {
     if (NO_FACT_CHANGE.has(applied.event.action)) return;
     const t0 = projectorTiming.enabled ? process.hrtime.bigint() : 0n;
     const c0 = projectorTiming.enabled ? process.cpuUsage() : null;
-    const prevJson = applied.event.action === 'submit' ? undefined : await scoringRepo.getFactJson(trx, applied.state.id, dialect);
-    const fact = await nextFact(trx, applied, prevJson === undefined ? null : parseFact(prevJson));
-    await applyFactChange(trx, prevJson, fact, dialect);
+    const json = applied.event.action === 'submit' ? undefined : await scoringRepo.getFactJson(trx, applied.state.id, dialect);
+    const prev = json === undefined ? undefined : { json, fact: parseFact(json) };
+    const fact = await nextFact(trx, applied, prev?.fact ?? null);
+    await applyFactChange(trx, dialect, prev, fact);
     if (projectorTiming.enabled) {
       projectorTiming.calls++;
       projectorTiming.ns += process.hrtime.bigint() - t0;
@@ -107,7 +110,7 @@ export async function rebuildScoreFacts(s: Services, opts: { onProgress?: (done:
   const sums = new Map<string, { key: StatKey; cols: StatColumns }>();
   let appeals = 0;
   for await (const batch of factsFromEvents(db, { unitPaths, batchSize: 2000 })) {
-    const rows = batch.map(factRow);
+    const rows = batch.map((f) => factRow(f));
     for (let i = 0; i < batch.length; i++) {
       const f = batch[i]!;
       const key = statKeyOf(f);

@@ -1,6 +1,6 @@
 // The evaluation engine's tables: score_facts (one row per appeal), score_stats (per unit × day ×
 // stratum sums, updated by deltas), score_snapshots (published assessments; insert-only).
-import { CompiledQuery, sql, type QueryResult } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { STAT_COLUMNS, type ScoreFactTable, type ScoreSnapshotTable, type StatColumns } from '../scoring-schema.ts';
 import type { Executor } from './appeals.ts';
 
@@ -25,32 +25,114 @@ function toColumns(r: Record<string, unknown>): StatColumns {
 
 export type GroupedStats = { key: string; sub: string; cols: StatColumns };
 
+export type Dialect = 'sqlite' | 'postgres';
+
+const STAT_KEY_COLUMNS = ['unit_id', 'day', 'category_id', 'type', 'channel'] as const;
+const ident = (c: string) => `"${c}"`;
+
+/** One stratum-day row's change: the delta (possibly negative) of every statistic. */
+export interface StatDelta {
+  key: StatKeyRow;
+  delta: StatColumns;
+}
+
+/** How an appeal's score_facts row changes: a new row, or the columns that changed. */
+export type FactWrite = { kind: 'insert'; row: ScoreFactTable } | { kind: 'update'; appealId: string; changed: Partial<ScoreFactTable> };
+
 /**
- * The incremental path runs a few statements on every appeal event. Building and compiling them with
- * Kysely's builder costs more than running them (measured: `onConflict().columns()` alone ≈ 1 ms under
- * load), so their SQL text is compiled once per dialect and column set and reused with fresh
- * parameters. A statement is cached only after checking that its compiled parameters are exactly the
- * ones we pass, in the same order.
+ * SQL text of the incremental path, written out once per dialect and shape (column set, row count) and
+ * reused: building it with Kysely costs more than running it. Placeholders are numbered from `first`
+ * on PostgreSQL, `?` on SQLite.
  */
-class StatementCache {
+class IncrementalSql {
   private readonly texts = new Map<string, string>();
-  async run<R>(db: Executor, key: string, build: () => { compile(): CompiledQuery<R> }, params: readonly unknown[]): Promise<QueryResult<R>> {
-    const text = this.texts.get(key);
-    if (text !== undefined) return db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
-    const c = build().compile();
-    const same = c.parameters.length === params.length && c.parameters.every((v, i) => v === params[i]);
-    if (same) {
+  constructor(private readonly dialect: Dialect) {}
+
+  private ph(i: number): string {
+    return this.dialect === 'postgres' ? `$${i}` : '?';
+  }
+
+  private cached(key: string, make: () => string): string {
+    let t = this.texts.get(key);
+    if (t === undefined) {
       if (this.texts.size > 4000) this.texts.clear();
-      this.texts.set(key, c.sql);
+      t = make();
+      this.texts.set(key, t);
     }
-    return db.executeQuery(c);
+    return t;
+  }
+
+  /** `insert … values (…), (…) on conflict (key) do update set c = c + excluded.c` over the columns that move. */
+  upsertStats(cols: readonly string[], rows: number, first: number): string {
+    return this.cached(`stats|${cols.join(',')}|${rows}|${first}`, () => {
+      const all = [...STAT_KEY_COLUMNS, ...cols];
+      let i = first;
+      const values = Array.from({ length: rows }, () => `(${all.map(() => this.ph(i++)).join(', ')})`).join(', ');
+      const set = cols.map((c) => `${ident(c)} = ${ident('score_stats')}.${ident(c)} + ${ident('excluded')}.${ident(c)}`).join(', ');
+      return `insert into ${ident('score_stats')} (${all.map(ident).join(', ')}) values ${values} on conflict (${STAT_KEY_COLUMNS.map(ident).join(', ')}) do update set ${set}`;
+    });
+  }
+
+  insertFact(cols: readonly string[]): string {
+    return this.cached(`insertFact|${cols.join(',')}`, () => `insert into ${ident('score_facts')} (${cols.map(ident).join(', ')}) values (${cols.map((_, i) => this.ph(i + 1)).join(', ')})`);
+  }
+
+  updateFact(cols: readonly string[]): string {
+    return this.cached(`updateFact|${cols.join(',')}`, () => `update ${ident('score_facts')} set ${cols.map((c, i) => `${ident(c)} = ${this.ph(i + 1)}`).join(', ')} where ${ident('appeal_id')} = ${this.ph(cols.length + 1)}`);
+  }
+
+  getFact(): string {
+    return this.cached('getFact', () => `select ${ident('fact')} from ${ident('score_facts')} where ${ident('appeal_id')} = ${this.ph(1)}`);
   }
 }
 
-export type Dialect = 'sqlite' | 'postgres';
-
 export class ScoringRepository {
-  private readonly statements = new StatementCache();
+  private readonly incremental = { sqlite: new IncrementalSql('sqlite'), postgres: new IncrementalSql('postgres') };
+
+  /**
+   * Writes one appeal's change of fact and moves its contribution between stratum-day rows, in as few
+   * statements as the dialect allows: on PostgreSQL one (the fact write as a data-modifying CTE in
+   * front of one multi-row upsert of score_stats), on SQLite two (no round trips there: each statement
+   * is a call into the library). Each stratum row is one `insert … on conflict do update set c = c + δ`
+   * row: nothing is read back. The rows must have distinct keys (PostgreSQL refuses to touch one row
+   * twice in a statement); only the columns that move in some row are written.
+   */
+  async writeFactChange(db: Executor, dialect: Dialect, write: FactWrite, stats: readonly StatDelta[]): Promise<void> {
+    const gen = this.incremental[dialect];
+    let factSql: string;
+    let factParams: unknown[];
+    if (write.kind === 'insert') {
+      const cols = Object.keys(write.row) as (keyof ScoreFactTable)[];
+      factSql = gen.insertFact(cols);
+      factParams = cols.map((c) => write.row[c]);
+    } else {
+      const cols = Object.keys(write.changed) as (keyof ScoreFactTable)[];
+      if (cols.length === 0) {
+        factSql = '';
+        factParams = [];
+      } else {
+        factSql = gen.updateFact(cols);
+        factParams = [...cols.map((c) => write.changed[c]), write.appealId];
+      }
+    }
+    const moving = stats.filter((r) => STAT_COLUMNS.some((c) => r.delta[c] !== 0));
+    const cols = STAT_COLUMNS.filter((c) => moving.some((r) => r.delta[c] !== 0));
+    const statParams: unknown[] = [];
+    if (cols.length > 0) {
+      for (const r of moving) {
+        statParams.push(r.key.unit_id, r.key.day, r.key.category_id, r.key.type, r.key.channel);
+        for (const c of cols) statParams.push(r.delta[c]);
+      }
+    }
+    if (dialect === 'postgres' && factSql !== '' && cols.length > 0) {
+      // A data-modifying CTE always runs to completion, referenced or not.
+      const text = `with ${ident('fact_write')} as (${factSql}) ${gen.upsertStats(cols, moving.length, factParams.length + 1)}`;
+      await db.executeQuery(CompiledQuery.raw(text, [...factParams, ...statParams]));
+      return;
+    }
+    if (factSql !== '') await db.executeQuery(CompiledQuery.raw(factSql, factParams));
+    if (cols.length > 0) await db.executeQuery(CompiledQuery.raw(gen.upsertStats(cols, moving.length, 1), statParams));
+  }
 
   async getFact(db: Executor, appealId: string): Promise<ScoreFactTable | undefined> {
     return db.selectFrom('score_facts').selectAll().where('appeal_id', '=', appealId).executeTakeFirst();
@@ -58,22 +140,9 @@ export class ScoringRepository {
 
   /** Only the stored fact JSON (everything else in the row is derived from it). */
   async getFactJson(db: Executor, appealId: string, dialect?: Dialect): Promise<string | undefined> {
-    const build = () => db.selectFrom('score_facts').select('fact').where('appeal_id', '=', appealId);
-    if (dialect === undefined) return (await build().executeTakeFirst())?.fact;
-    const r = await this.statements.run<{ fact: string }>(db, `${dialect}|getFact`, build, [appealId]);
+    if (dialect === undefined) return (await db.selectFrom('score_facts').select('fact').where('appeal_id', '=', appealId).executeTakeFirst())?.fact;
+    const r = await db.executeQuery<{ fact: string }>(CompiledQuery.raw(this.incremental[dialect].getFact(), [appealId]));
     return r.rows[0]?.fact;
-  }
-
-  /** Updates the columns that changed (a short statement: the incremental path runs on every event). */
-  async updateFact(db: Executor, appealId: string, changed: Partial<ScoreFactTable>, dialect?: Dialect): Promise<void> {
-    const keys = Object.keys(changed) as (keyof ScoreFactTable)[];
-    if (keys.length === 0) return;
-    const build = () => db.updateTable('score_facts').set(changed).where('appeal_id', '=', appealId);
-    if (dialect === undefined) {
-      await build().execute();
-      return;
-    }
-    await this.statements.run(db, `${dialect}|updateFact|${keys.join(',')}`, build, [...keys.map((k) => changed[k]), appealId]);
   }
 
   async insertFact(db: Executor, row: ScoreFactTable): Promise<void> {
@@ -93,24 +162,9 @@ export class ScoringRepository {
     for (let i = 0; i < rows.length; i += 400) await db.insertInto('score_facts').values(rows.slice(i, i + 400)).execute();
   }
 
-  /** Adds a delta (possibly negative) to one stratum-day row, creating it when needed. */
-  async addStats(db: Executor, key: StatKeyRow, delta: StatColumns, dialect?: Dialect): Promise<void> {
-    // Only the columns that move: the others keep their value (or their default 0 in a new row).
-    const cols = STAT_COLUMNS.filter((c) => delta[c] !== 0);
-    if (cols.length === 0) return;
-    const build = () => {
-      const set = Object.fromEntries(cols.map((c) => [c, sql<number>`${sql.ref(`score_stats.${c}`)} + ${sql.ref(`excluded.${c}`)}`]));
-      const values = { unit_id: key.unit_id, day: key.day, category_id: key.category_id, type: key.type, channel: key.channel, ...Object.fromEntries(cols.map((c) => [c, delta[c]])) } as StatKeyRow & StatColumns;
-      return db
-        .insertInto('score_stats')
-        .values(values)
-        .onConflict((oc) => oc.columns(['unit_id', 'day', 'category_id', 'type', 'channel']).doUpdateSet(set));
-    };
-    if (dialect === undefined) {
-      await build().execute();
-      return;
-    }
-    await this.statements.run(db, `${dialect}|addStats|${cols.join(',')}`, build, [key.unit_id, key.day, key.category_id, key.type, key.channel, ...cols.map((c) => delta[c])]);
+  /** Adds deltas (possibly negative) to stratum-day rows with distinct keys, creating them when needed: one statement. */
+  async addStats(db: Executor, dialect: Dialect, stats: readonly StatDelta[]): Promise<void> {
+    await this.writeFactChange(db, dialect, { kind: 'update', appealId: '', changed: {} }, stats);
   }
 
   async insertStats(db: Executor, rows: (StatKeyRow & StatColumns)[]): Promise<void> {
