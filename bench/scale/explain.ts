@@ -128,6 +128,9 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${JSON.stringify({ appeals: seeded.appeals, events: seeded.events, perEndpoint, plans }, null, 2)}\n`);
     await app.close();
+  } catch (e) {
+    log(`failed: ${(e as Error).stack ?? String(e)}`);
+    throw e;
   } finally {
     await s.close();
     await admin.query(`drop database if exists ${dbName} with (force)`);
@@ -136,7 +139,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
+main().then(() => process.exit(0)).catch((e) => {
   process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
   process.exit(1);
 });

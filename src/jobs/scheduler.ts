@@ -12,6 +12,8 @@ import type { SystemPrincipal } from '../services/principal.ts';
 
 const BATCH = 200;
 
+
+const RECTIFICATION_WINDOW_DAYS = 30;
 export interface TickReport {
   ranAt: number;
   leader: boolean;
@@ -143,12 +145,16 @@ export class Scheduler extends LeasedJob<TickReport> {
     }
 
     // 4. Rectification (整改) for the bottom two faces: contact within 1 working day, fix within 15.
+    // Only ratings of the last RECTIFICATION_WINDOW_DAYS: enough to catch up after any downtime, and the
+    // scan stays the size of a month's ratings instead of every low rating in history on every tick.
+    const since = now - RECTIFICATION_WINDOW_DAYS * 86_400_000;
     for (;;) {
       const rows = await ctx.db
         .selectFrom('ratings')
         .leftJoin('tasks', (j) => j.onRef('tasks.appeal_id', '=', 'ratings.appeal_id').onRef('tasks.round', '=', 'ratings.round').on('tasks.kind', '=', 'rectification'))
         .select(['ratings.appeal_id', 'ratings.round', 'ratings.region_code', 'ratings.unit_id', 'ratings.rated_at', 'ratings.level'])
         .where('ratings.level', '<=', 2)
+        .where('ratings.rated_at', '>=', since)
         .where('tasks.id', 'is', null)
         .limit(BATCH)
         .execute();

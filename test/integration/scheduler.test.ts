@@ -76,6 +76,28 @@ describe('scheduler', () => {
     expect(rect[0]!.unit_id).toBe('a-ps1');
   });
 
+  it('opens rectification for low ratings of the last 30 days only (the scan does not reread all history)', async () => {
+    const rated = async (phone: string) => {
+      const a = await submitAndDispatch(phone);
+      await h.api('handA1', 'POST', `/api/v1/appeals/${a.id}/actions`, { action: 'accept' });
+      await h.api('handA1', 'POST', `/api/v1/appeals/${a.id}/actions`, { action: 'reply', text: '已联合文化执法部门检查,责令KTV加装隔音设施并限时营业。' });
+      const r = await h.api(null, 'POST', '/api/v1/track/rating', { trackingCode: a.trackingCode, secret: phone, level: 1, solved: 'no', contacted: false });
+      expect(r.statusCode, r.body).toBeLessThan(300);
+      return a.id;
+    };
+    const rect = async (id: string) => (await h.s.ctx.db.selectFrom('tasks').select('id').where('appeal_id', '=', id).where('kind', '=', 'rectification').execute()).length;
+    // Two bad ratings, each followed by a gap without any scheduler run: 31 days, then 29 days.
+    const old = await rated('13600007001');
+    h.clock.now += 31 * DAY;
+    await h.scheduler.tick();
+    expect(await rect(old)).toBe(0);
+    const recent = await rated('13600007002');
+    h.clock.now += 29 * DAY;
+    await h.scheduler.tick();
+    expect(await rect(recent)).toBe(1);
+    expect(await rect(old)).toBe(0);
+  });
+
   it('catches up after downtime: everything missed is done in one run', async () => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push((await submitAndDispatch(`1360000${5000 + i}`)).id);
