@@ -21,6 +21,17 @@ export interface StaffPrincipal {
 export interface CitizenPrincipal {
   kind: 'citizen';
   ip: string | null;
+  /**
+   * A valid staff session came with the citizen's request (the browser of a signed-in staff member).
+   * It grants nothing: it is noted on a rating for the auditor's 工作人员会话评价 (staff-session) signal.
+   */
+  staffSession?: StaffSessionSeen | null;
+}
+
+/** Which staff session was seen: the user, and a reference that names the session without being its key. */
+export interface StaffSessionSeen {
+  userId: string;
+  ref: string;
 }
 
 export interface SystemPrincipal {

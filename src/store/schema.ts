@@ -166,6 +166,10 @@ export interface RatingTable {
   rated_at: number;
   actor_id: string | null;
   source_ip: string | null;
+  /** A citizen's rating that came with a valid staff session: that staff member (anti-gaming evidence). */
+  staff_user_id?: string | null;
+  /** … and a reference naming that session (not its key). */
+  staff_session?: string | null;
 }
 
 export interface TaskTable {

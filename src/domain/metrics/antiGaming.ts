@@ -98,6 +98,8 @@ export function antiGamingSignals(facts: readonly AppealFact[], options: AntiGam
     rated: AppealFact[];
     staffNet: string[];
     staffSess: string[];
+    /** Session → its appeals (the evidence of staff-session). */
+    staffSessBy: Map<string, string[]>;
     fast: string[];
     disputed: string[];
     contacted: number;
@@ -111,7 +113,7 @@ export function antiGamingSignals(facts: readonly AppealFact[], options: AntiGam
   const unitOf = (k: string): UnitAcc => {
     let u = units.get(k);
     if (u === undefined) {
-      u = { ids: new Set(), volume: 0, excluded: 0, excludedIds: [], rated: [], staffNet: [], staffSess: [], fast: [], disputed: [], contacted: 0, webN: 0, webSum: 0, cbN: 0, cbSum: 0, cbIds: [] };
+      u = { ids: new Set(), volume: 0, excluded: 0, excludedIds: [], rated: [], staffNet: [], staffSess: [], staffSessBy: new Map(), fast: [], disputed: [], contacted: 0, webN: 0, webSum: 0, cbN: 0, cbSum: 0, cbIds: [] };
       units.set(k, u);
     }
     return u;
@@ -146,7 +148,12 @@ export function antiGamingSignals(facts: readonly AppealFact[], options: AntiGam
       u.rated.push(f);
       if (f.ratingSource?.staffNetwork === true) u.staffNet.push(f.appealId);
       const sid = f.ratingSource?.sessionId;
-      if (sid && staffSessions.has(sid)) u.staffSess.push(f.appealId);
+      if (sid && staffSessions.has(sid)) {
+        u.staffSess.push(f.appealId);
+        const bySession = u.staffSessBy.get(sid);
+        if (bySession) bySession.push(f.appealId);
+        else u.staffSessBy.set(sid, [f.appealId]);
+      }
       if (f.replyToRatingSeconds !== undefined && f.replyToRatingSeconds !== null && f.replyToRatingSeconds <= fastSeconds && r.channel === 'web') {
         u.fast.push(f.appealId);
       }
@@ -228,6 +235,7 @@ export function antiGamingSignals(facts: readonly AppealFact[], options: AntiGam
     if (u.staffSess.length > 0) {
       emit({
         key, kind: 'staff-session', measure: u.staffSess.length, threshold: 1, appealIds: u.staffSess,
+        evidence: [...u.staffSessBy.keys()].sort(cmp).map((sid) => ({ label: `session ${sid}`, appealIds: u.staffSessBy.get(sid)! })),
         detail: { ratings: nRated, share: u.staffSess.length / nRated },
         messageZh: `${u.staffSess.length} 条评价在工作人员的登录会话中提交`, messageEn: `${u.staffSess.length} rating(s) were submitted in a staff session`,
       });

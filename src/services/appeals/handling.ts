@@ -14,7 +14,7 @@ import type { CalendarService } from '../calendar.ts';
 import type { CategoryService } from '../categories.ts';
 import type { ServiceContext } from '../context.ts';
 import type { OrgService } from '../org.ts';
-import { requirePermission, type Principal, type StaffPrincipal } from '../principal.ts';
+import { requirePermission, type CitizenPrincipal, type Principal, type StaffPrincipal } from '../principal.ts';
 import { pinHash } from './intake.ts';
 import type { Applied, AppealWriter } from './writer.ts';
 
@@ -175,12 +175,13 @@ export class AppealHandlingService {
     return row;
   }
 
-  async rateByCitizen(ip: string | null, trackingCode: string, secret: string, input: CitizenRatingInput): Promise<Applied> {
+  /** A citizen's rating (web). `p.staffSession`, when a staff session came with the request, is recorded with it. */
+  async rateByCitizen(p: CitizenPrincipal, trackingCode: string, secret: string, input: CitizenRatingInput): Promise<Applied> {
     const row = await this.verifyCitizen(trackingCode, secret);
     if (row.status !== 'replied') {
       throw new AppError(409, 'NOT_RATEABLE', row.status === 'closed' ? '本轮已评价,感谢您的反馈' : '诉求尚未答复,暂不能评价', row.status === 'closed' ? 'This round was already rated' : 'The appeal has not been answered yet');
     }
-    return this.writer.apply({ kind: 'citizen', ip }, row.id, () => ({
+    return this.writer.apply(p, row.id, () => ({
       action: 'rate',
       payload: { level: input.level, solved: input.solved, contacted: input.contacted, channel: 'web', comment: input.comment ?? null },
     }));

@@ -79,6 +79,7 @@ export class AppealWriter {
               rating: next.lastRating,
               actorId: p.kind === 'staff' ? p.userId : null,
               sourceIp: p.kind === 'staff' || p.kind === 'citizen' ? p.ip : null,
+              staffSession: p.kind === 'citizen' ? (p.staffSession ?? null) : null,
             });
           }
           const applied: Applied = { row: { ...row, ...stateColumns(next, unitPath) }, state: next, event };

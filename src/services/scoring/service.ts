@@ -777,17 +777,30 @@ export class ScoringService {
       const facts = rows.map((r) => parseFact(r.fact) as ScoreFact & AppealFact);
       // Where each rating came from (not part of the events): the ratings table and the staff sessions' IPs.
       const rated = facts.filter((f) => f.rating !== null);
-      const sources = new Map<string, string | null>();
+      // … and whether a staff session came with a citizen's rating (ratings.staff_session).
+      const sources = new Map<string, { ip: string | null; session: string | null; staffUserId: string | null }>();
       for (let i = 0; i < rated.length; i += 500) {
         const chunk = rated.slice(i, i + 500);
-        const rs = await this.ctx.readDb.selectFrom('ratings').select(['appeal_id', 'round', 'source_ip']).where('appeal_id', 'in', chunk.map((f) => f.appealId)).execute();
-        for (const r of rs) sources.set(`${r.appeal_id}#${r.round}`, r.source_ip);
+        const rs = await this.ctx.readDb
+          .selectFrom('ratings')
+          .select(['appeal_id', 'round', 'source_ip', 'staff_session', 'staff_user_id'])
+          .where('appeal_id', 'in', chunk.map((f) => f.appealId))
+          .execute();
+        for (const r of rs) sources.set(`${r.appeal_id}#${r.round}`, { ip: r.source_ip, session: r.staff_session ?? null, staffUserId: r.staff_user_id ?? null });
       }
+      const staffSessionIds = new Set<string>();
+      const staffUserOfSession = new Map<string, string>();
       for (const f of rated) {
-        const ip = sources.get(`${f.appealId}#${f.round}`) ?? null;
-        f.ratingSource = { ip, sessionId: null, staffNetwork: f.rating!.channel === 'web' && ip !== null && staffIps.has(ip) };
+        const src = sources.get(`${f.appealId}#${f.round}`);
+        const ip = src?.ip ?? null;
+        const session = src?.session ?? null;
+        if (session !== null) {
+          staffSessionIds.add(session);
+          if (src?.staffUserId) staffUserOfSession.set(session, src.staffUserId);
+        }
+        f.ratingSource = { ip, sessionId: session, staffNetwork: f.rating!.channel === 'web' && ip !== null && staffIps.has(ip) };
       }
-      const sig = antiGamingSignals(facts, { config });
+      const sig = antiGamingSignals(facts, { config, staffSessionIds });
       if (sig.length === 0) continue;
       const allIds = [...new Set(sig.flatMap((s) => s.appealIds))];
       const titles = new Map<string, { trackingCode: string; title: string }>();
@@ -810,10 +823,24 @@ export class ScoringService {
           detail: s.detail,
           appeals: s.appealIds.map((id) => ({ appealId: id, trackingCode: titles.get(id)?.trackingCode ?? '', title: titles.get(id)?.title ?? '' })),
           evidence: s.evidence,
+          ...(s.kind === 'staff-session' ? { staffSessions: await this.staffSessionsOf(s.evidence, staffUserOfSession) } : {}),
         });
       }
     }
     return { period, items };
+  }
+
+  /** Who was signed in to each session behind a staff-session signal (evidence labels are `session <ref>`). */
+  private async staffSessionsOf(evidence: readonly { label: string; appealIds: string[] }[], userOf: ReadonlyMap<string, string>) {
+    const refs = evidence.map((e) => e.label.replace(/^session /, ''));
+    const userIds = [...new Set(refs.map((r) => userOf.get(r)).filter((u): u is string => u !== undefined))];
+    const names = new Map(
+      userIds.length === 0 ? [] : (await this.ctx.db.selectFrom('users').select(['id', 'username', 'display_name']).where('id', 'in', userIds).execute()).map((u) => [u.id, u] as const),
+    );
+    return refs.map((ref, i) => {
+      const u = names.get(userOf.get(ref) ?? '');
+      return { session: ref, userId: userOf.get(ref) ?? null, username: u?.username ?? null, displayName: u?.display_name ?? null, appealIds: evidence[i]!.appealIds };
+    });
   }
 
   // ---------------------------------------------------------------- snapshots

@@ -10,7 +10,7 @@ import * as m0008 from './0008_text.ts';
 import * as m0009 from './0009_citizen_id.ts';
 import * as m0010 from './0010_citizen_email.ts';
 import * as m0011 from './0011_partitions.ts';
-import * as m0014 from './0014_hot_indexes.ts';
+import * as m0012 from './0012_rating_staff_session.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -28,7 +28,7 @@ const STEPS: Record<string, Step> = {
   '0009_citizen_id': m0009,
   '0010_citizen_email': m0010,
   '0011_partitions': m0011,
-  '0014_hot_indexes': m0014,
+  '0012_rating_staff_session': m0012,
 };
 
 class CodeProvider implements MigrationProvider {

@@ -193,7 +193,16 @@ export class AppealRepository {
 
   async insertRating(
     db: Executor,
-    r: { appealId: string; round: number; regionCode: string; unitId: string | null; rating: Rating; actorId: string | null; sourceIp: string | null },
+    r: {
+      appealId: string;
+      round: number;
+      regionCode: string;
+      unitId: string | null;
+      rating: Rating;
+      actorId: string | null;
+      sourceIp: string | null;
+      staffSession?: { userId: string; ref: string } | null;
+    },
   ): Promise<void> {
     await db
       .insertInto('ratings')
@@ -210,6 +219,8 @@ export class AppealRepository {
         rated_at: r.rating.ratedAt,
         actor_id: r.actorId,
         source_ip: r.sourceIp,
+        staff_user_id: r.staffSession?.userId ?? null,
+        staff_session: r.staffSession?.ref ?? null,
       })
       .execute();
   }

@@ -37,6 +37,12 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Citizen requests carry no staff cookie: a signed-in staff member testing the H5 page stays a citizen. */
   anonymous?: boolean;
+  /**
+   * With `anonymous`: send the cookies all the same (still no CSRF token). For the citizen's rating, where
+   * the server notes a staff session that comes along for the auditor (the staff-session signal) and
+   * grants it nothing.
+   */
+  withCookies?: boolean;
   signal?: AbortSignal;
 }
 
@@ -62,7 +68,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
       method,
       headers,
       body: opts.body === undefined ? null : JSON.stringify(opts.body),
-      credentials: opts.anonymous ? 'omit' : 'same-origin',
+      credentials: opts.anonymous && !opts.withCookies ? 'omit' : 'same-origin',
       signal: opts.signal ?? null,
     });
   } catch (e) {

@@ -190,11 +190,11 @@ export const captchaPool = new CaptchaPool();
 
 /** A citizen's POST behind the captcha: solves (or takes the ready solution) and retries once if the
  *  server refuses it (expired, used). */
-export async function citizenPost<T>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function citizenPost<T>(path: string, body: unknown, headers: Record<string, string> = {}, opts: { withCookies?: boolean } = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const captcha = await captchaPool.take();
     try {
-      return await api<T>(path, { method: 'POST', anonymous: true, body, headers: { ...headers, ...captcha } });
+      return await api<T>(path, { method: 'POST', anonymous: true, ...(opts.withCookies ? { withCookies: true } : {}), body, headers: { ...headers, ...captcha } });
     } catch (e) {
       if (attempt === 0 && e instanceof ApiError && e.code.startsWith('CAPTCHA_')) continue;
       throw e;

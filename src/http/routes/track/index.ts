@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../../services/index.ts';
+import { citizenOf } from '../../plugins/auth.ts';
 import { errorResponses } from '../../schemas.ts';
 import { RatingFields } from '../appeals/schema.ts';
 
@@ -42,7 +43,7 @@ export const trackRoutes = (s: Services): FastifyPluginAsyncZod => async (app) =
     },
   }, async (req) => {
     const { trackingCode, secret, ...rating } = req.body;
-    await s.handling.rateByCitizen(req.ip, trackingCode, secret, rating);
+    await s.handling.rateByCitizen(citizenOf(req), trackingCode, secret, rating);
     return s.queries.track(trackingCode, secret);
   });
 };

@@ -38,7 +38,13 @@ function Rate({ view, secret, onDone }: { view: TrackingView; secret: string; on
     setSending(true);
     setError(null);
     try {
-      const v = await citizenPost<TrackingView>('/api/v1/track/rating', { trackingCode: view.trackingCode, secret, level, solved, contacted, comment: comment.trim() || null });
+      const v = await citizenPost<TrackingView>(
+        '/api/v1/track/rating',
+        { trackingCode: view.trackingCode, secret, level, solved, contacted, comment: comment.trim() || null },
+        {},
+        // A staff session in this browser is noted with the rating for the auditor (never acted on).
+        { withCookies: true },
+      );
       onDone(v, level, solved);
     } catch (e) {
       setError(e);
