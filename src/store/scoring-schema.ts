@@ -86,8 +86,25 @@ export interface ScoreSnapshotTable {
   body: string;
 }
 
+/** A published snapshot's frozen fact of one appeal: what it counted for then (insert-only). */
+export interface ScoreSnapshotFactTable extends StatColumns {
+  snapshot_id: string;
+  appeal_id: string;
+  unit_id: string;
+  unit_path: string;
+  status: string;
+  period_at: number;
+  /** The ScoreFact as JSON, as replayed at the snapshot's asOf. */
+  fact: string;
+  /** 重复诉求 as judged at publication: 'repeat' | 'no-repeat' | 'pending'; null when not judged. */
+  repeat_outcome: string | null;
+  /** JSON array of the later appeals that repeat it. */
+  repeat_followers: string | null;
+}
+
 export interface ScoringTables {
   score_facts: ScoreFactTable;
   score_stats: ScoreStatTable;
   score_snapshots: ScoreSnapshotTable;
+  score_snapshot_facts: ScoreSnapshotFactTable;
 }

@@ -170,6 +170,7 @@ export const MATRIX: Matrix = {
   'GET /api/v1/metrics/appeals/:id': { allow: APPEAL_READERS, build: (fx) => `/api/v1/metrics/appeals/${fx.shared.appeal.id}` },
   'GET /api/v1/metrics/snapshots': { allow: [...BUSINESS, 'auditor'] },
   'GET /api/v1/metrics/snapshots/:id': { allow: [...BUSINESS, 'auditor'], build: (fx) => `/api/v1/metrics/snapshots/${fx.shared.snapshotId}` },
+  'GET /api/v1/metrics/snapshots/:id/drilldown': { allow: [...APPEAL_READERS, 'auditor'], build: (fx) => `/api/v1/metrics/snapshots/${fx.shared.snapshotId}/drilldown?unitId=a-ps1&metric=volume` },
   'POST /api/v1/metrics/snapshots': { allow: LEADERS, fresh: true, ok: [409], build: (fx) => ({ url: '/api/v1/metrics/snapshots', body: { period: `2025-${String((fx.next() % 12) + 1).padStart(2, '0')}` } }) },
   'POST /api/v1/metrics/snapshots/:id/verify': { allow: [...LEADERS, 'auditor'], build: (fx) => `/api/v1/metrics/snapshots/${fx.shared.snapshotId}/verify` },
   'GET /api/v1/metrics/config': { allow: [...BUSINESS, 'sysadmin', 'auditor'] },

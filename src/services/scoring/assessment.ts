@@ -1,10 +1,11 @@
 // A period's full assessment — every unit's figures, every peer group's ranking, 潜绩 — computed from
 // facts replayed out of appeal_events as they stood at a moment (asOf). Publishing stores it as a
 // frozen snapshot; verifying recomputes it the same way and compares.
-import { DAY_MS, hashFacts, type AppealFact, type MetricsConfig } from '../../domain/metrics/index.ts';
+import { DAY_MS, hashFacts, repeatAppealRates, type AppealFact, type MetricsConfig } from '../../domain/metrics/index.ts';
+import type { ScoreSnapshotFactTable } from '../../store/scoring-schema.ts';
 import type { Executor } from '../../store/repositories/index.ts';
 import { scoringRepo } from '../../store/repositories/scoring.ts';
-import { factsFromEvents, type ScoreFact } from './facts.ts';
+import { factJson, factsFromEvents, statColumnsOf, type ScoreFact } from './facts.ts';
 import {
   figuresView,
   groupFacts,
@@ -113,6 +114,42 @@ export interface Recomputed {
   figures: SnapshotFigures;
   factsHash: string;
   facts: ScoreFact[];
+  /** The appeals that may repeat the period's closed ones (the 90-day window), as replayed. */
+  later: ScoreFact[];
+}
+
+/** 重复诉求 outcome of each closed, assessed appeal, judged as the published latent figures judge it. */
+export function repeatOutcomes(facts: readonly ScoreFact[], later: readonly AppealFact[], asOf: number): Map<string, { outcome: 'repeat' | 'no-repeat' | 'pending'; followers: string[] }> {
+  const closed = facts.filter((f) => f.status === 'closed');
+  const perAppeal = repeatAppealRates(closed, later, { windowDays: REPEAT_WINDOW_DAYS, observedUntil: asOf, keyOf: (f) => f.appealId });
+  const out = new Map<string, { outcome: 'repeat' | 'no-repeat' | 'pending'; followers: string[] }>();
+  for (const r of perAppeal) {
+    const m = r.repeats[0];
+    if (m) out.set(r.key, { outcome: 'repeat', followers: m.followedBy });
+    else if (r.pending > 0) out.set(r.key, { outcome: 'pending', followers: [] });
+    else out.set(r.key, { outcome: 'no-repeat', followers: [] });
+  }
+  return out;
+}
+
+/** The frozen per-appeal rows stored with a snapshot: what each appeal counted for at publication. */
+export function snapshotFactRows(snapshotId: string, r: Pick<Recomputed, 'facts' | 'later'>, asOf: number): ScoreSnapshotFactTable[] {
+  const repeats = repeatOutcomes(r.facts, r.later, asOf);
+  return r.facts.map((f) => {
+    const rep = repeats.get(f.appealId);
+    return {
+      snapshot_id: snapshotId,
+      appeal_id: f.appealId,
+      unit_id: f.unitId,
+      unit_path: f.unitPath,
+      status: f.status,
+      period_at: f.periodAt,
+      fact: factJson(f),
+      repeat_outcome: rep?.outcome ?? null,
+      repeat_followers: rep && rep.followers.length > 0 ? JSON.stringify(rep.followers) : null,
+      ...statColumnsOf(f),
+    };
+  });
 }
 
 /**
@@ -136,7 +173,7 @@ export async function recomputeFromEvents(db: Executor, period: ScorePeriod, con
   const later: ScoreFact[] = [];
   for await (const batch of factsFromEvents(db, { appealIds: laterIds, asOf, unitPaths })) later.push(...batch);
   const sourceCounts = await sourceCountsFor(db, period, parameters.units, asOf);
-  return { figures: assess({ period, facts, later, sourceCounts, config, parameters }), factsHash: hashFacts(facts), facts };
+  return { figures: assess({ period, facts, later, sourceCounts, config, parameters }), factsHash: hashFacts(facts), facts, later };
 }
 
 /** Appeals created in the period, and the same days a year earlier, per unit jurisdiction (region prefix). */

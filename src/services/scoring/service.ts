@@ -3,6 +3,7 @@
 // configurable weights, and frozen snapshots (publish / verify). Data scope is enforced here.
 import type { HotspotsResolved, SurveyIndex } from '../../domain/metrics/latent.ts';
 import { createHash } from 'node:crypto';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import { ACTION_LABELS } from '../../domain/appeal/events.ts';
 import { RATING_LABELS, type RatingLevel } from '../../domain/appeal/types.ts';
 import {
@@ -25,13 +26,14 @@ import { AppError, errors } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { repos } from '../../store/repositories/index.ts';
 import { scoringRepo, type GroupedStats } from '../../store/repositories/scoring.ts';
-import type { ScoreSnapshotTable, StatColumns } from '../../store/scoring-schema.ts';
+import type { ScoreFactTable, ScoreSnapshotTable, StatColumns } from '../../store/scoring-schema.ts';
+import type { AppealTable } from '../../store/schema.ts';
 import type { AuditService } from '../audit.ts';
 import type { CategoryService } from '../categories.ts';
 import type { ServiceContext } from '../context.ts';
 import { UNIT_TYPE_LABELS, type OrgService } from '../org.ts';
 import { requirePermission, type Principal, type StaffPrincipal } from '../principal.ts';
-import { PERIOD_RULE, PUBLISH_DRAWS, recomputeFromEvents, sourceCountsFor, type AssessmentParameters, type SnapshotFigures } from './assessment.ts';
+import { PERIOD_RULE, PUBLISH_DRAWS, recomputeFromEvents, snapshotFactRows, sourceCountsFor, type AssessmentParameters, type SnapshotFigures } from './assessment.ts';
 import {
   caseMixFromStrata,
   figuresView,
@@ -180,6 +182,9 @@ export interface LatentSources {
   /** Questions citizens settled with a knowledge-base article instead of an appeal (「已解决我的问题」). */
   kbResolved(regionCode: string, period: { start: number; end: number }): Promise<number>;
 }
+
+/** Facts as `f` (score_facts, or a snapshot's frozen score_snapshot_facts) joined with appeals as `a`. */
+type DrillBase = SelectQueryBuilder<{ f: ScoreFactTable & { repeat_followers: string | null }; a: AppealTable }, 'f' | 'a', {}>;
 
 /**
  * Reads: the dashboards' figures, rankings, funnel, breakdowns, drill-down and signals read
@@ -574,23 +579,118 @@ export class ScoringService {
     const unit = await this.requireUnit(p, q.unitId);
     const period = this.period(q.period);
     const config = await this.config();
-    const page = q.page ?? 1;
-    const pageSize = q.pageSize ?? 50;
     const subtree = q.subtree ?? false;
     const units = await this.units();
     const ids = subtree ? this.subtreeIds(units, unit) : [unit.id];
-    const fig = figuresView(unit.id, await this.sumOf(period, ids), config);
-    const metric = q.metric;
-    const outcome = q.outcome;
-    const bad = () =>
-      errors.validation(`指标「${metric}」不支持筛选条件「${outcome}」`, `Outcome "${outcome}" is not valid for metric "${metric}"`, { field: 'outcome' });
-
     let base = this.ctx.readDb
       .selectFrom('score_facts as f')
       .innerJoin('appeals as a', 'a.id', 'f.appeal_id')
       .where('f.day', '>=', period.startDay)
       .where('f.day', '<', period.endDay);
     base = subtree ? base.where('f.unit_path', 'like', `${unit.path}%`) : base.where('f.unit_id', '=', unit.id);
+    const now = this.ctx.now();
+    const W = REPEAT_WINDOW_DAYS * DAY_MS;
+    return this.drill(q, {
+      period,
+      unitId: unit.id,
+      subtree,
+      config,
+      cols: await this.sumOf(period, ids),
+      base: base as unknown as DrillBase,
+      status: 'a.status',
+      repeatKinds: async () => {
+        const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, subtree ? { unitPathPrefix: unit.path } : { unitId: unit.id }, W, now);
+        const kind = (f: (typeof flags)[number]) => (f.by_citizen || f.by_place ? 'repeat' : f.closed_at + W > now ? 'pending' : 'no-repeat');
+        return new Map(flags.map((f) => [f.appeal_id, kind(f)] as const));
+      },
+      followers: (fact) =>
+        scoringRepo.repeatFollowers(
+          this.ctx.readDb,
+          { appealId: fact.appealId, closedAt: fact.closedAt ?? 0, citizenKey: fact.citizenKey ?? null, regionCode: fact.regionCode, categoryId: fact.categoryId },
+          W,
+          now,
+        ),
+    });
+  }
+
+  /**
+   * The drill-down of a published snapshot: the appeals behind one of its figures as they were counted
+   * at publication (its frozen per-appeal facts, its repeat outcomes, its weights and its org), whatever
+   * happened to them since. Readers of snapshots; a unit outside the reader's scope (in the snapshot's
+   * org) is refused as in the live drill-down.
+   */
+  async snapshotDrilldown(
+    p: StaffPrincipal,
+    id: string,
+    q: { unitId?: string | undefined; subtree?: boolean | undefined; metric: DrillMetric; outcome?: string | undefined; page?: number | undefined; pageSize?: number | undefined },
+  ) {
+    this.requireSnapshotReader(p);
+    const { row, snapshot } = await this.loadSnapshot(id);
+    const units = snapshot.figures.parameters.units;
+    const unit = units.find((u) => u.id === (q.unitId ?? p.scopeRootId));
+    if (!unit) throw errors.notFound(`Unit ${q.unitId}`, '单位');
+    if (!p.permissions.has('metrics.audit') && !this.inScope(p, unit)) throw scopeError();
+    if (Number(row.appeals) > 0 && !(await scoringRepo.hasSnapshotFacts(this.ctx.db, id))) {
+      throw new AppError(409, 'SNAPSHOT_FACTS_MISSING', '该快照发布时未保存逐件诉求数据,无法下钻;请用核验功能从事件重算', 'This snapshot was published without its per-appeal facts, so it cannot be drilled into; verify it to recompute it from the events', { snapshotId: id });
+    }
+    const subtree = q.subtree ?? false;
+    const ids = subtree ? this.subtreeIds(units, unit) : [unit.id];
+    const base = this.ctx.db
+      .selectFrom('score_snapshot_facts as f')
+      .innerJoin('appeals as a', 'a.id', 'f.appeal_id')
+      .where('f.snapshot_id', '=', id)
+      .where('f.unit_id', 'in', ids);
+    return {
+      snapshotId: id,
+      ...(await this.drill(q, {
+        period: periodFromAssessment(snapshot.period),
+        unitId: unit.id,
+        subtree,
+        config: snapshot.config,
+        cols: await scoringRepo.snapshotStats(this.ctx.db, id, ids),
+        base: base as unknown as DrillBase,
+        status: 'f.status',
+        repeatKinds: async () => {
+          const rs = await this.ctx.db
+            .selectFrom('score_snapshot_facts')
+            .select(['appeal_id', 'repeat_outcome'])
+            .where('snapshot_id', '=', id)
+            .where('unit_id', 'in', ids)
+            .where('repeat_outcome', 'is not', null)
+            .execute();
+          return new Map(rs.map((r) => [r.appeal_id, r.repeat_outcome!] as const));
+        },
+        followers: async (_fact, r) => (r.repeat_followers ? (JSON.parse(r.repeat_followers) as string[]) : []),
+      })),
+    };
+  }
+
+  /** The appeals behind one figure (live or frozen): filter by metric and outcome, page, explain each. */
+  private async drill(
+    q: { metric: DrillMetric; outcome?: string | undefined; page?: number | undefined; pageSize?: number | undefined },
+    src: {
+      period: ScorePeriod;
+      unitId: string;
+      subtree: boolean;
+      config: MetricsConfig;
+      cols: StatColumns;
+      /** Facts as `f` (score_facts or score_snapshot_facts) joined with appeals as `a`, narrowed to the unit(s). */
+      base: DrillBase;
+      /** Where an item's status comes from: the appeal now (live) or as frozen. */
+      status: 'a.status' | 'f.status';
+      repeatKinds: () => Promise<Map<string, string>>;
+      followers: (fact: ScoreFact, row: { repeat_followers?: string | null }) => Promise<string[]>;
+    },
+  ) {
+    const { period, config, subtree } = src;
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 50;
+    const fig = figuresView(src.unitId, src.cols, config);
+    const metric = q.metric;
+    const outcome = q.outcome;
+    const bad = () =>
+      errors.validation(`指标「${metric}」不支持筛选条件「${outcome}」`, `Outcome "${outcome}" is not valid for metric "${metric}"`, { field: 'outcome' });
+    let base = src.base;
 
     let figure: { num: number; den: number };
     const rated = (eb: any) => eb(eb('f.face_1', '+', eb('f.face_2', '+', eb('f.face_3', '+', eb('f.face_4', '+', eb.ref('f.face_5'))))), '=', 1);
@@ -660,22 +760,19 @@ export class ScoringService {
         break;
       }
       case 'repeat': {
-        const now = this.ctx.now();
-        const W = REPEAT_WINDOW_DAYS * DAY_MS;
-        const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, subtree ? { unitPathPrefix: unit.path } : { unitId: unit.id }, W, now);
-        const kind = (f: (typeof flags)[number]) => (f.by_citizen || f.by_place ? 'repeat' : f.closed_at + W > now ? 'pending' : 'no-repeat');
-        const num = flags.filter((f) => kind(f) === 'repeat').length;
-        figure = { num, den: flags.length - flags.filter((f) => kind(f) === 'pending').length };
         if (outcome !== undefined && !['repeat', 'no-repeat', 'pending'].includes(outcome)) throw bad();
-        repeatKinds = new Map(flags.map((f) => [f.appeal_id, kind(f)] as const));
-        const chosen = flags.filter((f) => outcome === undefined || kind(f) === outcome).map((f) => f.appeal_id);
+        repeatKinds = await src.repeatKinds();
+        const kinds = [...repeatKinds.values()];
+        figure = { num: kinds.filter((k) => k === 'repeat').length, den: kinds.filter((k) => k !== 'pending').length };
+        const chosen = [...repeatKinds].filter(([, k]) => outcome === undefined || k === outcome).map(([id]) => id);
         base = base.where('f.status', '=', 'closed').where('f.appeal_id', 'in', chosen.length > 0 ? chosen : ['\u0000']);
         break;
       }
     }
     const totalRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     const rows = await base
-      .select(['f.appeal_id', 'f.fact', 'f.unit_id', 'f.period_at', 'a.tracking_code', 'a.title', 'a.status', 'a.created_at'])
+      .select(['f.appeal_id', 'f.fact', 'f.unit_id', 'f.period_at', 'a.tracking_code', 'a.title', sql.ref<string>(src.status).as('status'), 'a.created_at'])
+      .$if(src.status === 'f.status', (qb) => qb.select('f.repeat_followers'))
       .orderBy('f.appeal_id')
       .limit(pageSize)
       .offset((page - 1) * pageSize)
@@ -718,17 +815,12 @@ export class ScoringService {
         whyEn: metric === 'repeat' ? repeatWhy.en : why.en,
         ...(metric === 'repeat'
           ? {
-              followedBy: await scoringRepo.repeatFollowers(
-                this.ctx.readDb,
-                { appealId: fact.appealId, closedAt: fact.closedAt ?? 0, citizenKey: fact.citizenKey ?? null, regionCode: fact.regionCode, categoryId: fact.categoryId },
-                REPEAT_WINDOW_DAYS * DAY_MS,
-                this.ctx.now(),
-              ),
+              followedBy: await src.followers(fact, r),
             }
           : {}),
       });
     }
-    return { period, unitId: unit.id, subtree, metric, outcome: outcome ?? null, figure, total: Number(totalRow?.n ?? 0), page, pageSize, items };
+    return { period, unitId: src.unitId, subtree, metric, outcome: outcome ?? null, figure, total: Number(totalRow?.n ?? 0), page, pageSize, items };
   }
 
   /** How one appeal counts, with its events. */
@@ -942,6 +1034,8 @@ export class ScoringService {
     try {
       await this.ctx.db.transaction().execute(async (trx) => {
         await scoringRepo.insertSnapshot(trx, row);
+        // What each appeal counted for: the drill-down of the published figures, frozen with them.
+        await scoringRepo.insertSnapshotFacts(trx, snapshotFactRows(row.id, r, parameters.asOf));
         await this.audit.record(
           p,
           { action: 'metrics.snapshot.publish', objectType: 'score_snapshot', objectId: row.id, outcome: 'success', details: { period: period.label, factsHash: row.facts_hash, contentHash: row.content_hash, appeals: row.appeals } },

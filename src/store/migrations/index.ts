@@ -11,6 +11,8 @@ import * as m0009 from './0009_citizen_id.ts';
 import * as m0010 from './0010_citizen_email.ts';
 import * as m0011 from './0011_partitions.ts';
 import * as m0012 from './0012_rating_staff_session.ts';
+import * as m0013 from './0013_snapshot_facts.ts';
+import * as m0014 from './0014_hot_indexes.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -29,6 +31,8 @@ const STEPS: Record<string, Step> = {
   '0010_citizen_email': m0010,
   '0011_partitions': m0011,
   '0012_rating_staff_session': m0012,
+  '0013_snapshot_facts': m0013,
+  '0014_hot_indexes': m0014,
 };
 
 class CodeProvider implements MigrationProvider {

@@ -1,7 +1,7 @@
 // The evaluation engine's tables: score_facts (one row per appeal), score_stats (per unit × day ×
 // stratum sums, updated by deltas), score_snapshots (published assessments; insert-only).
 import { CompiledQuery, sql } from 'kysely';
-import { STAT_COLUMNS, type ScoreFactTable, type ScoreSnapshotTable, type StatColumns } from '../scoring-schema.ts';
+import { STAT_COLUMNS, type ScoreFactTable, type ScoreSnapshotFactTable, type ScoreSnapshotTable, type StatColumns } from '../scoring-schema.ts';
 import type { Executor } from './appeals.ts';
 
 export interface StatKeyRow {
@@ -355,6 +355,26 @@ export class ScoringRepository {
 
   async insertSnapshot(db: Executor, row: ScoreSnapshotTable): Promise<void> {
     await db.insertInto('score_snapshots').values(row).execute();
+  }
+
+  async insertSnapshotFacts(db: Executor, rows: readonly ScoreSnapshotFactTable[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 300) await db.insertInto('score_snapshot_facts').values(rows.slice(i, i + 300)).execute();
+  }
+
+  async hasSnapshotFacts(db: Executor, snapshotId: string): Promise<boolean> {
+    return (await db.selectFrom('score_snapshot_facts').select('appeal_id').where('snapshot_id', '=', snapshotId).limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  /** Sums of a snapshot's frozen per-appeal contributions over a set of units. */
+  async snapshotStats(db: Executor, snapshotId: string, unitIds: readonly string[]): Promise<StatColumns> {
+    if (unitIds.length === 0) return toColumns({});
+    const r = await db
+      .selectFrom('score_snapshot_facts')
+      .select(sumSelections())
+      .where('snapshot_id', '=', snapshotId)
+      .where('unit_id', 'in', unitIds as string[])
+      .executeTakeFirst();
+    return toColumns((r ?? {}) as Record<string, unknown>);
   }
 
   async findSnapshot(db: Executor, id: string): Promise<ScoreSnapshotTable | undefined> {

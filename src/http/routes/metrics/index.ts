@@ -13,6 +13,8 @@ import {
   ConfigResponse,
   DrilldownQuery,
   DrilldownResponse,
+  SnapshotDrilldownQuery,
+  SnapshotDrilldownResponse,
   ExplainResponse,
   FunnelQuery,
   FunnelResponse,
@@ -74,6 +76,16 @@ export const metricsRoutes = (s: Services): FastifyPluginAsyncZod => async (app)
   app.get('/api/v1/metrics/snapshots/:id', {
     schema: { tags, summary: 'One published assessment (filtered to the user’s scope), with its seal check', params: IdParams, response: { 200: SnapshotResponse, ...errorResponses } },
   }, async (req) => s.scoring.getSnapshot(staffOf(req), req.params.id));
+
+  app.get('/api/v1/metrics/snapshots/:id/drilldown', {
+    schema: {
+      tags,
+      summary: 'The appeals behind a published figure, as they were counted when the snapshot was published (later events change nothing)',
+      params: IdParams,
+      querystring: SnapshotDrilldownQuery,
+      response: { 200: SnapshotDrilldownResponse, ...errorResponses },
+    },
+  }, async (req) => s.scoring.snapshotDrilldown(staffOf(req), req.params.id, req.query));
 
   app.post('/api/v1/metrics/snapshots', {
     schema: { tags, summary: 'Publish (freeze) a period’s assessment (leader)', body: PublishBody, response: { 201: SnapshotMetaSchema, ...errorResponses } },

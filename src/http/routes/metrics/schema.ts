@@ -46,6 +46,8 @@ export const DrilldownQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).optional(),
   pageSize: z.coerce.number().int().min(1).max(500).optional(),
 });
+/** The drill-down of a published snapshot: the same as the live one, the period being the snapshot's. */
+export const SnapshotDrilldownQuery = DrilldownQuery.omit({ period: true });
 export const SignalsQuery = z.strictObject({ period: PeriodSpec, peerGroup: PeerGroup.optional() });
 export const PublishBody = z.strictObject({ period: z.string().trim().min(4).max(40) });
 
@@ -94,6 +96,7 @@ export const RankingResponse = loose({ period: PeriodSchema, peerGroup: z.string
 export const FunnelResponse = loose({ period: PeriodSchema, peerGroup: z.string(), metric: z.string(), target: Num, method: z.string(), points: z.array(Any), curve: z.array(Any) });
 export const BreakdownResponse = loose({ period: PeriodSchema, unitId: z.string(), by: z.string(), items: z.array(loose({ key: z.string(), labelZh: z.string(), labelEn: z.string(), figures: FiguresSchema })) });
 export const DrilldownResponse = loose({ period: PeriodSchema, unitId: z.string(), metric: z.string(), figure: Any, total: Num, page: Num, pageSize: Num, items: z.array(Any) });
+export const SnapshotDrilldownResponse = loose({ snapshotId: z.string(), period: PeriodSchema, unitId: z.string(), metric: z.string(), figure: Any, total: Num, page: Num, pageSize: Num, items: z.array(Any) });
 export const ExplainResponse = loose({ appealId: z.string(), fact: Any, contribution: Any, lines: z.array(Any), events: z.array(Any) });
 export const SnapshotMetaSchema = loose({ id: z.string(), period: PeriodSchema, publishedAt: Num, publishedBy: z.string().nullable(), asOf: Num, factsHash: z.string(), contentHash: z.string(), appeals: Num, units: Num });
 export const SnapshotListResponse = loose({ items: z.array(SnapshotMetaSchema) });
