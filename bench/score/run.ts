@@ -8,7 +8,7 @@
 //     whole transaction, and the in-memory accumulator update;
 //   - how much fewer draws change the conclusions (flags that flip between 1000 and 4000 draws).
 // Prints JSON.
-//   node --import tsx/esm bench/score/run.ts [--appeals 100000[,300000,…]] [--pg] [--no-sqlite] [--ratings 300]
+//   node --import tsx/esm bench/score/run.ts [--appeals 100000[,300000,…]] [--pg] [--no-sqlite] [--ratings 300] [--warmup 20]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,8 @@ const arg = (name: string, def: string) => {
 };
 const sizes = arg('appeals', '100000').split(',').map(Number);
 const ratingsToTime = Number(arg('ratings', '300'));
+// Ratings run before the timed ones: the rating path is cold after the bulk seed (JIT, statement caches).
+const warmupRatings = Number(arg('warmup', '20'));
 const dialects: ('sqlite' | 'postgres')[] = [...(args.includes('--no-sqlite') ? [] : (['sqlite'] as const)), ...(args.includes('--pg') ? (['postgres'] as const) : [])];
 const PG_ADMIN = process.env.MINBIAO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
@@ -41,6 +43,12 @@ const MONTH = '2026-10';
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const median = (xs: readonly number[]) => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return r1(s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2);
+};
 const log = (m: string) => process.stderr.write(`[bench/score] ${m}\n`);
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -189,15 +197,25 @@ async function runSize(dialect: 'sqlite' | 'postgres', appeals: number) {
     const root = all.find((u) => u.parentId === null)!;
     const center = all.find((u) => u.type === 'center' && u.parentId === root.id)!;
     const dispatcher = makeStaff({ userId: `staff-${center.id}`, username: 'bench', displayName: 'bench', unitId: center.id, roles: ['dispatcher'], scopePath: root.path, scopeRootId: root.id, sessionId: null, ip: null });
-    const replied = await s.ctx.db.selectFrom('appeals').select('id').where('status', '=', 'replied').orderBy('id').limit(ratingsToTime).execute();
+    const candidates = await s.ctx.db.selectFrom('appeals').select('id').where('status', '=', 'replied').orderBy('id').limit(ratingsToTime + warmupRatings).execute();
+    const warmup = candidates.slice(0, Math.min(warmupRatings, Math.floor(candidates.length / 4)));
+    const replied = candidates.slice(warmup.length);
+    const rate = (i: number, id: string) => s.handling.act(dispatcher, id, { action: 'rate', level: (1 + (i % 5)) as 1, solved: i % 3 === 0 ? 'no' : 'yes', contacted: true });
+    for (const [i, r] of warmup.entries()) {
+      clock.now += 1000;
+      await rate(i, r.id);
+    }
     projectorTiming.ns = 0n;
     projectorTiming.calls = 0;
+    projectorTiming.cpuUs = 0;
+    projectorTiming.wallUsSamples = [];
+    projectorTiming.cpuUsSamples = [];
     projectorTiming.enabled = true;
     let txMs = 0;
     const cpu0 = process.cpuUsage();
     for (const [i, r] of replied.entries()) {
       clock.now += 1000;
-      const [, ms] = await time(() => s.handling.act(dispatcher, r.id, { action: 'rate', level: (1 + (i % 5)) as 1, solved: i % 3 === 0 ? 'no' : 'yes', contacted: true }));
+      const [, ms] = await time(() => rate(i, r.id));
       txMs += ms;
     }
     projectorTiming.enabled = false;
@@ -250,8 +268,12 @@ async function runSize(dialect: 'sqlite' | 'postgres', appeals: number) {
       },
       incremental: {
         ratingsTimed: replied.length,
+        warmupRatings: warmup.length,
         projectorUsPerRating: projectorUs === null ? null : r1(projectorUs),
         projectorCpuUsPerRating: projectorCpuUs === null ? null : r1(projectorCpuUs),
+        // Medians: robust to a garbage collection or a preemption by another process landing in one call.
+        projectorMedianUs: median(projectorTiming.wallUsSamples),
+        projectorMedianCpuUs: median(projectorTiming.cpuUsSamples),
         ratingTransactionCpuMsPerRating: replied.length ? r3((cpuTx.user + cpuTx.system) / 1000 / replied.length) : null,
         ratingTransactionMsPerRating: replied.length ? r3(txMs / replied.length) : null,
         accumulatorUsPerUpdate: r3(accumulatorUs),

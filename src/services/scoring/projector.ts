@@ -28,7 +28,7 @@ import {
 } from './facts.ts';
 
 /** Timing hook for the benchmark: cumulative time spent in the projector. */
-export const projectorTiming = { calls: 0, ns: 0n, cpuUs: 0, enabled: false };
+export const projectorTiming = { calls: 0, ns: 0n, cpuUs: 0, enabled: false, wallUsSamples: [] as number[], cpuUsSamples: [] as number[] };
 
 /** The new fact of an appeal after an event, given its previously stored fact (if any). */
 async function nextFact(trx: Executor, applied: Applied, prev: ScoreFact | null): Promise<ScoreFact> {
@@ -83,10 +83,13 @@ export function scoreProjector(dialect: Dialect): Projector {
     const fact = await nextFact(trx, applied, prev?.fact ?? null);
     await applyFactChange(trx, dialect, prev, fact);
     if (projectorTiming.enabled) {
-      projectorTiming.calls++;
-      projectorTiming.ns += process.hrtime.bigint() - t0;
+      const ns = process.hrtime.bigint() - t0;
       const c = process.cpuUsage(c0!);
+      projectorTiming.calls++;
+      projectorTiming.ns += ns;
       projectorTiming.cpuUs += c.user + c.system;
+      projectorTiming.wallUsSamples.push(Number(ns) / 1000);
+      projectorTiming.cpuUsSamples.push(c.user + c.system);
     }
   };
 }
