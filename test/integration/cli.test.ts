@@ -50,6 +50,49 @@ describe('minbiao CLI', () => {
     expect((mixed as { stderr: string }).stderr).toMatch(/三员分立/);
   }, 240_000); // the seed trains the cold-start classifier and analyses every appeal: slow on a loaded machine
 
+  it('ranks, publishes and verifies a month of the demo city (score --json, score publish, score verify)', async () => {
+    type Failed = { code: number; stderr: string; stdout: string };
+    const fails = (args: string[]) => minbiao(args).then(
+      (r) => { throw new Error(`expected minbiao ${args.join(' ')} to fail: ${r.stdout}`); },
+      (e: Failed) => e,
+    );
+    // The month before the current one (Asia/Shanghai): the seed's appeals run up to now.
+    const bj = new Date(Date.now() + 8 * 3600_000);
+    const month = bj.getUTCMonth() === 0 ? `${bj.getUTCFullYear() - 1}-12` : `${bj.getUTCFullYear()}-${String(bj.getUTCMonth()).padStart(2, '0')}`;
+    const current = `${bj.getUTCFullYear()}-${String(bj.getUTCMonth() + 1).padStart(2, '0')}`;
+
+    const ranked = JSON.parse((await minbiao(['score', '--period', month, '--json', '--draws', '200'])).stdout);
+    expect(ranked.period.label).toBe(month);
+    expect(ranked.draws).toBe(200);
+    expect(ranked.rankings.length).toBeGreaterThan(0);
+    const row = ranked.rankings.flatMap((g: { units: unknown[] }) => g.units)[0];
+    expect(row).toMatchObject({ unitId: expect.any(String), index: { rank: expect.any(Number), rankInterval95: [expect.any(Number), expect.any(Number)] } });
+
+    expect((await fails(['score', 'verify', '--period', month])).stderr).toMatch(/尚未发布|not been published/);
+    expect((await fails(['score', 'publish', '--period', current])).stderr).toMatch(/PERIOD_NOT_ENDED/);
+    expect((await fails(['score', '--period', 'last-month'])).code).toBe(1);
+    expect((await fails(['score', '--period', month, '--draws', '5'])).stderr).toMatch(/--draws/);
+
+    const pub = JSON.parse((await minbiao(['score', 'publish', '--period', month, '--json'])).stdout);
+    expect(pub).toMatchObject({ period: { label: month }, publishedBy: 'system:cli' });
+    expect(pub.appeals).toBeGreaterThan(0);
+    expect(pub.factsHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect((await fails(['score', 'publish', '--period', month])).stderr).toMatch(/SNAPSHOT_EXISTS/);
+
+    const verified = JSON.parse((await minbiao(['score', 'verify', '--period', month, '--json'])).stdout);
+    expect(verified).toMatchObject({ ok: true, sealOk: true, factsHashMatches: true, differenceCount: 0, appeals: pub.appeals });
+    expect((await minbiao(['score', 'verify', '--period', month])).stdout).toMatch(/核验通过/);
+
+    // The per-appeal facts behind the published figures were frozen with it.
+    const s = await createServices(db.config);
+    try {
+      const n = await s.ctx.db.selectFrom('score_snapshot_facts').select((eb) => eb.fn.countAll().as('n')).where('snapshot_id', '=', pub.id).executeTakeFirstOrThrow();
+      expect(Number(n.n)).toBe(pub.appeals);
+    } finally {
+      await s.close();
+    }
+  }, 240_000);
+
   it('issues, lists and revokes an Open311 API key (shown once; a revoked key is refused)', async () => {
     const created = await minbiao(['apikeys', 'create', '--name', '市12345热线', '--rate', '120']);
     const key = created.stdout.trim();
