@@ -112,8 +112,8 @@ describe('drill-down of a published snapshot', () => {
     const rep = await drill('leaderCity', 'unitId=a-ps1&metric=repeat');
     expect(rep.figure).toEqual({ num: 0, den: 0 });
     expect(idsOf(await drill('leaderCity', 'unitId=a-ps1&metric=repeat&outcome=pending'))).toEqual([ids.D1, ids.D2].sort());
-    // The snapshot itself still verifies.
-    expect((await h.api('auditor', 'POST', `/api/v1/metrics/snapshots/${snapId}/verify`)).json()).toMatchObject({ ok: true, differenceCount: 0 });
+    // The snapshot itself still verifies, its stored per-appeal facts included.
+    expect((await h.api('auditor', 'POST', `/api/v1/metrics/snapshots/${snapId}/verify`)).json()).toMatchObject({ ok: true, differenceCount: 0, storedFactsOk: true });
   });
 
   it('respects the data scope and refuses bad input', async () => {
@@ -128,5 +128,19 @@ describe('drill-down of a published snapshot', () => {
     expect(badOutcome.statusCode).toBe(400);
     expect(badOutcome.json().error.messageZh ?? badOutcome.body).toMatch(/不支持/);
     expect((await h.api(null, 'GET', `/api/v1/metrics/snapshots/${snapId}/drilldown?unitId=a-ps1&metric=volume`)).statusCode).toBe(401);
+  });
+
+  it('reports stored per-appeal facts that were altered behind the application’s back', async () => {
+    const verify = async () => (await h.api('auditor', 'POST', `/api/v1/metrics/snapshots/${snapId}/verify`)).json();
+    const q = () => h.s.ctx.db.updateTable('score_snapshot_facts').where('snapshot_id', '=', snapId).where('appeal_id', '=', ids.D2!);
+    // A statistic that no longer matches its fact …
+    await q().set({ face_2: 0, face_5: 1 }).execute();
+    expect(await verify()).toMatchObject({ ok: false, sealOk: true, differenceCount: 0, storedFactsOk: false });
+    await q().set({ face_2: 1, face_5: 0 }).execute();
+    expect(await verify()).toMatchObject({ ok: true, storedFactsOk: true });
+    // … or a fact that is not the one published (its hash differs from factsHash).
+    const row = await h.s.ctx.db.selectFrom('score_snapshot_facts').select('fact').where('snapshot_id', '=', snapId).where('appeal_id', '=', ids.D2!).executeTakeFirstOrThrow();
+    await q().set({ fact: row.fact.replace('"level":2', '"level":3') }).execute();
+    expect(await verify()).toMatchObject({ ok: false, storedFactsOk: false });
   });
 });

@@ -15,6 +15,7 @@ import {
   DAY_MS,
   DEFAULT_METRICS_CONFIG,
   diffSnapshots,
+  hashFacts,
   makeRate,
   verifySnapshotSeal,
   type AppealFact,
@@ -26,7 +27,7 @@ import { AppError, errors } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { repos } from '../../store/repositories/index.ts';
 import { scoringRepo, type GroupedStats } from '../../store/repositories/scoring.ts';
-import type { ScoreFactTable, ScoreSnapshotTable, StatColumns } from '../../store/scoring-schema.ts';
+import { STAT_COLUMNS, type ScoreFactTable, type ScoreSnapshotTable, type StatColumns } from '../../store/scoring-schema.ts';
 import type { AppealTable } from '../../store/schema.ts';
 import type { AuditService } from '../audit.ts';
 import type { CategoryService } from '../categories.ts';
@@ -52,7 +53,7 @@ import {
   type UnitInfo,
 } from './engine.ts';
 import { EXCLUSION_LABELS, explainLines, whyFor, type DrillMetric } from './explain.ts';
-import { addColumns, parseFact, zeroColumns, type ScoreFact } from './facts.ts';
+import { addColumns, parseFact, statColumnsOf, zeroColumns, type ScoreFact } from './facts.ts';
 import { assessmentPeriodOf, monthLabelOf, parsePeriod, periodFromAssessment, trailingMonths, type ScorePeriod } from './period.ts';
 
 export const METRICS_CONFIG_KEY = 'metrics.config';
@@ -132,6 +133,11 @@ export type VerifyResult = {
   appeals: number;
   differenceCount: number;
   differences: { path: string; a: unknown; b: unknown }[];
+  /**
+   * The per-appeal facts stored for the drill-down: their hash equals the published factsHash and every
+   * row's statistics are those of its fact (null: the snapshot was published without them).
+   */
+  storedFactsOk: boolean | null;
 };
 
 export type DrillOutcome = string;
@@ -1060,21 +1066,31 @@ export class ScoringService {
     const r = await recomputeFromEvents(this.ctx.db, period, snapshot.config, snapshot.figures.parameters);
     const rebuilt = buildSnapshot(snapshot.period, snapshot.config, r.figures, r.factsHash);
     const differences = diffSnapshots(snapshot, rebuilt).filter((d) => d.path !== 'contentHash');
+    const stored = await this.ctx.db.selectFrom('score_snapshot_facts').selectAll().where('snapshot_id', '=', id).execute();
+    const storedFactsOk =
+      stored.length === 0 && Number(row.appeals) > 0
+        ? null
+        : hashFacts(stored.map((f) => parseFact(f.fact))) === snapshot.factsHash &&
+          stored.every((f) => {
+            const cols = statColumnsOf(parseFact(f.fact));
+            return STAT_COLUMNS.every((c) => Number(f[c]) === cols[c]);
+          });
     const result: VerifyResult = {
-      ok: sealOk && differences.length === 0,
+      ok: sealOk && differences.length === 0 && storedFactsOk !== false,
       sealOk,
       factsHashMatches: r.factsHash === snapshot.factsHash,
       recomputedFactsHash: r.factsHash,
       appeals: r.facts.length,
       differenceCount: differences.length,
       differences: differences.slice(0, 200),
+      storedFactsOk,
     };
     await this.audit.record(p, {
       action: 'metrics.snapshot.verify',
       objectType: 'score_snapshot',
       objectId: id,
       outcome: result.ok ? 'success' : 'failure',
-      details: { period: snapshot.period.label, differences: differences.length, sealOk },
+      details: { period: snapshot.period.label, differences: differences.length, sealOk, storedFactsOk },
     });
     return result;
   }
