@@ -183,19 +183,24 @@ export interface EnsureReport {
   moved: number;
 }
 
+/** The table's partitions for the months from `from` to `to` (inclusive), added to the report. */
+async function ensureMonths(db: AnyDb, t: PartitionedTable, from: Month, to: Month, report: EnsureReport): Promise<void> {
+  for (let m = from; m.year * 12 + m.month <= to.year * 12 + to.month; m = addMonths(m, 1)) {
+    const moved = await ensureMonthPartition(db, t, m);
+    if (moved !== null) {
+      report.created.push(partitionName(t.table, m));
+      report.moved += moved;
+    }
+  }
+}
+
 /** Every partitioned table gets the months from `from` to `to` (inclusive). No-op on tables not partitioned. */
 export async function ensurePartitions(db: AnyDb, from: Month, to: Month): Promise<EnsureReport> {
   const report: EnsureReport = { created: [], moved: 0 };
   for (const t of PARTITIONED) {
     if (!(await isPartitioned(db, t.table))) continue;
     await ensureDefaultPartition(db, t);
-    for (let m = from; m.year * 12 + m.month <= to.year * 12 + to.month; m = addMonths(m, 1)) {
-      const moved = await ensureMonthPartition(db, t, m);
-      if (moved !== null) {
-        report.created.push(partitionName(t.table, m));
-        report.moved += moved;
-      }
-    }
+    await ensureMonths(db, t, from, to, report);
   }
   return report;
 }
@@ -226,13 +231,7 @@ export async function splitDefaults(db: AnyDb): Promise<EnsureReport> {
     const span = hi.year * 12 + hi.month - (lo.year * 12 + lo.month);
     if (!Number.isFinite(span)) continue;
     const from = span > MAX_SPLIT_MONTHS ? addMonths(hi, -MAX_SPLIT_MONTHS) : lo;
-    for (let m = from; m.year * 12 + m.month <= hi.year * 12 + hi.month; m = addMonths(m, 1)) {
-      const moved = await ensureMonthPartition(db, t, m);
-      if (moved !== null) {
-        report.created.push(partitionName(t.table, m));
-        report.moved += moved;
-      }
-    }
+    await ensureMonths(db, t, from, hi, report);
   }
   return report;
 }
