@@ -9,12 +9,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { demoCategories, leafCategories } from '../../src/demo/index.ts';
 import { generateCity } from '../../src/demo/city.ts';
 import { createServices } from '../../src/services/index.ts';
 import { seedDemo } from '../../src/services/demo-seed.ts';
+import { tempDatabase } from '../lib/setup.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string) => {
@@ -23,8 +23,6 @@ const arg = (name: string, def: string) => {
 };
 const ROWS = Number(arg('rows', '200000'));
 const BASELINE = Number(arg('baseline', String(Math.max(1000, Math.round(ROWS / 10)))));
-const PG_ADMIN = process.env.MINBIAO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 const NOW = Date.parse('2026-11-05T09:00:00+08:00');
 /** The importing process runs with its JS heap capped: a streaming import fits whatever the file size. */
 const HEAP_CAP_MB = Number(arg('heap-cap', '128'));
@@ -96,35 +94,12 @@ export function generate(file: string, rows: number, seed: number): { bytes: num
 }
 
 async function prepare(dialect: 'sqlite' | 'postgres') {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minbiao-bench-import-'));
-  const env: Record<string, string> = { DATA_DIR: dir, MINBIAO_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'silent' };
-  let dbName: string | null = null;
-  if (dialect === 'postgres') {
-    dbName = `minbiao_bench_imp_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: PG_ADMIN });
-    await c.connect();
-    await c.query(`create database ${dbName}`);
-    await c.end();
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${dbName}`;
-    env.DATABASE_URL = u.toString();
-  }
+  const db = await tempDatabase(dialect, 'bench-imp');
+  const env = { ...db.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' };
   const s = await createServices(loadConfig(env), { now: () => NOW });
   await seedDemo(s, { appeals: 0, seed: 7, now: NOW });
   await s.close();
-  return {
-    env,
-    dir,
-    cleanup: async () => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      if (dbName) {
-        const c = new pg.Client({ connectionString: PG_ADMIN });
-        await c.connect();
-        await c.query(`drop database if exists ${dbName} with (force)`);
-        await c.end();
-      }
-    },
-  };
+  return { env, dir: db.dataDir, cleanup: db.cleanup };
 }
 
 /** Runs `minbiao import` and samples the child's memory from /proc until it exits. */

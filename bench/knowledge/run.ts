@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config.ts';
 import { analyzeArticle, kbJieba } from '../../src/domain/knowledge/analyzer.ts';
@@ -19,6 +18,7 @@ import { mulberry32 } from '../../src/domain/text/hashing.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { seedDemo } from '../../src/services/demo-seed.ts';
 import { knowledgeRepo, termsOfDoc, type NewKbDoc } from '../../src/store/repositories/knowledge.ts';
+import { tempDatabase } from '../lib/setup.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string) => {
@@ -27,8 +27,6 @@ const arg = (name: string, def: string) => {
 };
 const N = Number(arg('articles', '100000'));
 const ROUNDS = Number(arg('rounds', '5'));
-const PG_ADMIN = process.env.MINBIAO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 
 /** Questions people ask, with the starter article a good search puts in the top 3. */
 const QUERIES: [string, string | null][] = [
@@ -143,19 +141,9 @@ const pct = (xs: number[], p: number) => {
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 async function bench(dialect: 'sqlite' | 'postgres', corpus: Synthetic[]) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minbiao-kb-bench-'));
-  const env: Record<string, string> = { DATA_DIR: dir, MINBIAO_SECRET: SECRET, NODE_ENV: 'production', LOG_LEVEL: 'silent', NOTIFY_ENABLED: 'false' };
-  let dbName: string | null = null;
-  if (dialect === 'postgres') {
-    dbName = `minbiao_kbbench_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: PG_ADMIN });
-    await c.connect();
-    await c.query(`create database ${dbName}`);
-    await c.end();
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${dbName}`;
-    env.DATABASE_URL = u.toString();
-  }
+  const db = await tempDatabase(dialect, 'kbbench');
+  const dir = db.dataDir;
+  const env = { ...db.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', NOTIFY_ENABLED: 'false' };
   const s: Services = await createServices(loadConfig(env));
   try {
     await seedDemo(s, { appeals: 0, seed: 1 }); // the demo org and the 41 starter articles
@@ -229,13 +217,7 @@ async function bench(dialect: 'sqlite' | 'postgres', corpus: Synthetic[]) {
     };
   } finally {
     await s.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (dbName) {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${dbName} with (force)`);
-      await c.end();
-    }
+    await db.cleanup();
   }
 }
 

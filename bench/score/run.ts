@@ -9,16 +9,14 @@
 //   - how much fewer draws change the conclusions (flags that flip between 1000 and 4000 draws).
 // Prints JSON.
 //   node --import tsx/esm bench/score/run.ts [--appeals 100000[,300000,…]] [--pg] [--no-sqlite] [--ratings 300] [--warmup 20]
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { DEFAULT_METRICS_CONFIG as DEFAULT_CONFIG, FiguresAccumulator } from '../../src/domain/metrics/index.ts';
 import { STAT_COLUMNS as STAT_COLUMNS_LIST } from '../../src/store/scoring-schema.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { seedDemo } from '../../src/services/demo-seed.ts';
+import { tempDatabase } from '../lib/setup.ts';
 import { makeStaff } from '../../src/services/principal.ts';
 import { parseFact } from '../../src/services/scoring/facts.ts';
 import { rankPeers, sumByKey } from '../../src/services/scoring/engine.ts';
@@ -36,8 +34,6 @@ const ratingsToTime = Number(arg('ratings', '300'));
 // Ratings run before the timed ones: the rating path is cold after the bulk seed (JIT, statement caches).
 const warmupRatings = Number(arg('warmup', '20'));
 const dialects: ('sqlite' | 'postgres')[] = [...(args.includes('--no-sqlite') ? [] : (['sqlite'] as const)), ...(args.includes('--pg') ? (['postgres'] as const) : [])];
-const PG_ADMIN = process.env.MINBIAO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 const NOW = Date.parse('2026-11-15T10:00:00+08:00');
 const MONTH = '2026-10';
 
@@ -66,33 +62,15 @@ async function best<T>(n: number, fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function openDb(dialect: 'sqlite' | 'postgres') {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minbiao-bench-score-'));
-  const env: Record<string, string> = { DATA_DIR: dir, MINBIAO_SECRET: SECRET, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false' };
-  let dbName: string | null = null;
-  if (dialect === 'postgres') {
-    dbName = `minbiao_bench_score_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: PG_ADMIN });
-    await c.connect();
-    await c.query(`create database ${dbName}`);
-    await c.end();
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${dbName}`;
-    env.DATABASE_URL = u.toString();
-  }
+  const db = await tempDatabase(dialect, 'bench-score');
   const clock = { now: NOW };
-  const s = await createServices(loadConfig(env), { now: () => clock.now });
+  const s = await createServices(loadConfig({ ...db.env, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false' }), { now: () => clock.now });
   return {
     s,
     clock,
     cleanup: async () => {
       await s.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-      if (dbName) {
-        const c = new pg.Client({ connectionString: PG_ADMIN });
-        await c.connect();
-        await c.query(`drop database if exists ${dbName} with (force)`);
-        await c.end();
-      }
+      await db.cleanup();
     },
   };
 }
