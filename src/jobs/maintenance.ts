@@ -8,7 +8,6 @@ import { LeasedJob } from './leased-job.ts';
 import type { RetentionReport } from '../services/security/retention.ts';
 import { maintainPartitions, type EnsureReport } from '../store/partitions.ts';
 
-
 export interface MaintenanceReport {
   ranAt: number;
   leader: boolean;

@@ -11,9 +11,8 @@ import { LeasedJob } from './leased-job.ts';
 import type { SystemPrincipal } from '../services/principal.ts';
 
 const BATCH = 200;
-
-
 const RECTIFICATION_WINDOW_DAYS = 30;
+
 export interface TickReport {
   ranAt: number;
   leader: boolean;

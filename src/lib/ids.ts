@@ -3,18 +3,35 @@ import { randomBytes, randomInt } from 'node:crypto';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** A ULID-like 26-character id: 10 chars of millisecond time + 16 random chars, lexically sortable. */
-export function newId(now = Date.now()): string {
-  let t = now;
+/** The ten-character time prefix of an id created at `ms`: ids sort, and range-partition, by it. */
+export function idTimePrefix(ms: number): string {
+  let t = ms;
   let time = '';
   for (let i = 0; i < 10; i++) {
     time = CROCKFORD[t % 32] + time;
     t = Math.floor(t / 32);
   }
+  return time;
+}
+
+/** The time an id was created at (the inverse of idTimePrefix); NaN when it is not one of ours. */
+export function idTime(id: string): number {
+  if (id.length < 10) return Number.NaN;
+  let t = 0;
+  for (const c of id.slice(0, 10)) {
+    const v = CROCKFORD.indexOf(c);
+    if (v < 0) return Number.NaN;
+    t = t * 32 + v;
+  }
+  return t;
+}
+
+/** A ULID-like 26-character id: 10 chars of millisecond time + 16 random chars, lexically sortable. */
+export function newId(now = Date.now()): string {
   const bytes = randomBytes(16);
   let rand = '';
   for (let i = 0; i < 16; i++) rand += CROCKFORD[bytes[i]! % 32];
-  return time + rand;
+  return idTimePrefix(now) + rand;
 }
 
 // No 0/O, 1/I/L: codes are read over the phone.

@@ -9,8 +9,8 @@
 // time, and moves rows that reached the default (an import of old history, a clock far off) into the
 // month's partition when it creates it. SQLite is not partitioned: every function here is PostgreSQL-only.
 import { sql, type Kysely } from 'kysely';
+import { idTime, idTimePrefix } from '../lib/ids.ts';
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const BEIJING_MS = 8 * 3600_000;
 
 export type PartitionKey = 'id' | 'appeal_id' | 'at';
@@ -54,28 +54,8 @@ export function monthStart(m: Month): number {
   return Date.UTC(m.year, m.month - 1, 1) - BEIJING_MS;
 }
 
-/** The ten-character time prefix of a ULID-like id (src/lib/ids.ts) created at `ms`. */
-export function idTimePrefix(ms: number): string {
-  let t = ms;
-  let s = '';
-  for (let i = 0; i < 10; i++) {
-    s = CROCKFORD[t % 32] + s;
-    t = Math.floor(t / 32);
-  }
-  return s;
-}
-
-/** The time an id was created at (the inverse of idTimePrefix); NaN when it is not one of ours. */
-export function idTime(id: string): number {
-  if (id.length < 10) return Number.NaN;
-  let t = 0;
-  for (const c of id.slice(0, 10)) {
-    const v = CROCKFORD.indexOf(c);
-    if (v < 0) return Number.NaN;
-    t = t * 32 + v;
-  }
-  return t;
-}
+/** The time a value of the table's partition key stands for (an id's creation time, or `at`). */
+export const keyTime = (t: PartitionedTable, v: string | number): number => (t.key === 'at' ? Number(v) : idTime(String(v)));
 
 /** The lowest id of anything created at or after `ms`. */
 export const idFloor = (ms: number) => `${idTimePrefix(ms)}${'0'.repeat(16)}`;
@@ -184,7 +164,7 @@ export interface EnsureReport {
 }
 
 /** The table's partitions for the months from `from` to `to` (inclusive), added to the report. */
-async function ensureMonths(db: AnyDb, t: PartitionedTable, from: Month, to: Month, report: EnsureReport): Promise<void> {
+export async function ensureMonths(db: AnyDb, t: PartitionedTable, from: Month, to: Month, report: EnsureReport = { created: [], moved: 0 }): Promise<EnsureReport> {
   for (let m = from; m.year * 12 + m.month <= to.year * 12 + to.month; m = addMonths(m, 1)) {
     const moved = await ensureMonthPartition(db, t, m);
     if (moved !== null) {
@@ -192,6 +172,7 @@ async function ensureMonths(db: AnyDb, t: PartitionedTable, from: Month, to: Mon
       report.moved += moved;
     }
   }
+  return report;
 }
 
 /** Every partitioned table gets the months from `from` to `to` (inclusive). No-op on tables not partitioned. */
@@ -225,9 +206,8 @@ export async function splitDefaults(db: AnyDb): Promise<EnsureReport> {
     if (!(await isPartitioned(db, t.table)) || !(await partitionExists(db, def))) continue;
     const r = (await sql.raw<{ lo: string | number | null; hi: string | number | null }>(`select min(${t.key}) as lo, max(${t.key}) as hi from ${def}`).execute(db)).rows[0];
     if (!r || r.lo === null || r.hi === null) continue;
-    const time = (v: string | number) => (t.key === 'at' ? Number(v) : idTime(String(v)));
-    const hi = monthOf(time(r.hi));
-    const lo = monthOf(time(r.lo));
+    const hi = monthOf(keyTime(t, r.hi));
+    const lo = monthOf(keyTime(t, r.lo));
     const span = hi.year * 12 + hi.month - (lo.year * 12 + lo.month);
     if (!Number.isFinite(span)) continue;
     const from = span > MAX_SPLIT_MONTHS ? addMonths(hi, -MAX_SPLIT_MONTHS) : lo;

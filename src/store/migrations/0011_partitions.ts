@@ -3,16 +3,7 @@
 // months; the copy runs inside the migration's transaction, so a large database needs a maintenance
 // window (docs/deployment.md §4 gives the figures). SQLite keeps its plain tables.
 import { sql, type Kysely } from 'kysely';
-import {
-  addMonths,
-  ensureDefaultPartition,
-  ensureMonthPartition,
-  idTime,
-  monthOf,
-  PARTITIONED,
-  type Month,
-  type PartitionedTable,
-} from '../partitions.ts';
+import { addMonths, ensureDefaultPartition, ensureMonths, keyTime, monthOf, PARTITIONED, type PartitionedTable } from '../partitions.ts';
 import type { MigrationContext } from './index.ts';
 
 /** The primary key of each table once partitioned: it must contain the partition key. */
@@ -51,11 +42,12 @@ async function partition(db: Kysely<unknown>, t: PartitionedTable, now: number):
   const pk = PRIMARY_KEYS[t.table]!;
 
   // Months: from the oldest row (or this month) to two months ahead; anything else lands in the default.
-  const timeOf = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : t.key === 'at' ? Number(v) : idTime(String(v)));
-  const first = monthOf(Math.min(timeOf(range?.lo) ?? now, now));
-  const last = addMonths(monthOf(Math.max(timeOf(range?.hi) ?? now, now)), 2);
+  const lo = range?.lo ?? null;
+  const hi = range?.hi ?? null;
+  const first = monthOf(Math.min(lo === null ? now : keyTime(t, lo), now));
+  const last = addMonths(monthOf(Math.max(hi === null ? now : keyTime(t, hi), now)), 2);
   await ensureDefaultPartition(db, t);
-  for (let m: Month = first; m.year * 12 + m.month <= last.year * 12 + last.month; m = addMonths(m, 1)) await ensureMonthPartition(db, t, m);
+  await ensureMonths(db, t, first, last);
 
   await sql.raw(`insert into ${t.table} select * from ${old}`).execute(db);
   await sql.raw(`drop table ${old}`).execute(db);
