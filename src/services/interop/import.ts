@@ -542,7 +542,7 @@ export class ImportService {
       addColumns(e.cols, cols);
     }
     // One multi-row upsert per chunk: the same "add the delta to the stratum-day row" as
-    // scoringRepo.addStats, for every stratum-day of the batch at once.
+    // the projector's scoringRepo.writeFactChange, for every stratum-day of the batch at once.
     const entries = [...sums.values()];
     const set = Object.fromEntries(STAT_COLUMNS.map((c) => [c, sql<number>`${sql.ref(`score_stats.${c}`)} + ${sql.ref(`excluded.${c}`)}`]));
     for (let i = 0; i < entries.length; i += 400) {

@@ -139,32 +139,13 @@ export class ScoringRepository {
   }
 
   /** Only the stored fact JSON (everything else in the row is derived from it). */
-  async getFactJson(db: Executor, appealId: string, dialect?: Dialect): Promise<string | undefined> {
-    if (dialect === undefined) return (await db.selectFrom('score_facts').select('fact').where('appeal_id', '=', appealId).executeTakeFirst())?.fact;
+  async getFactJson(db: Executor, appealId: string, dialect: Dialect): Promise<string | undefined> {
     const r = await db.executeQuery<{ fact: string }>(CompiledQuery.raw(this.incremental[dialect].getFact(), [appealId]));
     return r.rows[0]?.fact;
   }
 
-  async insertFact(db: Executor, row: ScoreFactTable): Promise<void> {
-    await db.insertInto('score_facts').values(row).execute();
-  }
-
-  async upsertFact(db: Executor, row: ScoreFactTable): Promise<void> {
-    const { appeal_id: _id, ...rest } = row;
-    await db
-      .insertInto('score_facts')
-      .values(row)
-      .onConflict((oc) => oc.column('appeal_id').doUpdateSet(rest))
-      .execute();
-  }
-
   async insertFacts(db: Executor, rows: ScoreFactTable[]): Promise<void> {
     for (let i = 0; i < rows.length; i += 400) await db.insertInto('score_facts').values(rows.slice(i, i + 400)).execute();
-  }
-
-  /** Adds deltas (possibly negative) to stratum-day rows with distinct keys, creating them when needed: one statement. */
-  async addStats(db: Executor, dialect: Dialect, stats: readonly StatDelta[]): Promise<void> {
-    await this.writeFactChange(db, dialect, { kind: 'update', appealId: '', changed: {} }, stats);
   }
 
   async insertStats(db: Executor, rows: (StatKeyRow & StatColumns)[]): Promise<void> {
