@@ -60,6 +60,11 @@ function parseRoles(s: string): Role[] {
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Names a session without disclosing its key (sessions.id): for ratings and audit evidence. */
+export function sessionRef(sessionId: string): string {
+  return `s-${createHash('sha256').update(`rating-source|${sessionId}`).digest('hex').slice(0, 16)}`;
+}
 // Verifying against this costs as much as a real check, so timing does not reveal which user names exist.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 

@@ -2,11 +2,10 @@
 // Cookie sessions must echo the session's CSRF token on every state-changing request. A session whose
 // account is not in order (password to change, second factor to enrol) reaches only the endpoints it
 // needs to put it in order.
-import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import '@fastify/cookie';
 import { AppError, errors } from '../../lib/errors.ts';
-import type { SessionRestriction } from '../../services/auth.ts';
+import { sessionRef, type SessionRestriction } from '../../services/auth.ts';
 import type { Services } from '../../services/index.ts';
 import type { CitizenPrincipal, StaffPrincipal, StaffSessionSeen } from '../../services/principal.ts';
 
@@ -18,26 +17,22 @@ export const RESTRICTED_ALLOWED: Record<Exclude<SessionRestriction, null>, Reado
   mfa_enrolment: new Set(['GET /api/v1/auth/me', 'POST /api/v1/auth/password', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/mfa/setup', 'POST /api/v1/auth/mfa/confirm']),
 };
 
-/**
- * Citizen endpoints where a staff session that comes along is only noted (CitizenPrincipal.staffSession,
- * for the anti-gaming signals), never acted on: the request stays a citizen's, so it is neither
- * refused for a missing CSRF token nor held back by a restricted session. (The cookie is SameSite=Strict:
- * another site cannot make a browser send it.)
- */
-export const STAFF_SESSION_NOTED: ReadonlySet<string> = new Set(['POST /api/v1/track/rating']);
-
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A citizen endpoint where a staff session that comes along is only noted (CitizenPrincipal.staffSession,
+     * for the anti-gaming signals), never acted on: the request stays a citizen's, so it is neither refused
+     * for a missing CSRF token nor held back by a restricted session. (The cookie is SameSite=Strict:
+     * another site cannot make a browser send it.)
+     */
+    staffSessionNoted?: boolean;
+  }
   interface FastifyRequest {
     staff: StaffPrincipal | null;
     staffSession: { csrfToken: string; restriction: SessionRestriction; viaCookie: boolean } | null;
-    /** A valid staff session came with a request to a STAFF_SESSION_NOTED route. */
+    /** A valid staff session came with a request to a `staffSessionNoted` route. */
     staffSessionSeen: StaffSessionSeen | null;
   }
-}
-
-/** Names a session without disclosing its key (sessions.id): for ratings and audit evidence. */
-export function sessionRef(sessionId: string): string {
-  return `s-${crypto.createHash('sha256').update(`rating-source|${sessionId}`).digest('hex').slice(0, 16)}`;
 }
 
 export function registerAuth(app: FastifyInstance, s: Services): void {
@@ -51,7 +46,7 @@ export function registerAuth(app: FastifyInstance, s: Services): void {
     if (!token || token.length > 200) return;
     const auth = await s.auth.authenticate(token, req.ip);
     if (!auth) return;
-    if (STAFF_SESSION_NOTED.has(`${req.method} ${req.routeOptions.url ?? ''}`)) {
+    if (req.routeOptions.config?.staffSessionNoted) {
       req.staffSessionSeen = { userId: auth.principal.userId, ref: sessionRef(auth.principal.sessionId ?? '') };
       return;
     }

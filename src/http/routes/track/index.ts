@@ -35,6 +35,8 @@ export const trackRoutes = (s: Services): FastifyPluginAsyncZod => async (app) =
   }, async (req) => s.queries.track(req.body.trackingCode, req.body.secret));
 
   app.post('/api/v1/track/rating', {
+    // A staff session that comes along is recorded with the rating (anti-gaming evidence), never used.
+    config: { staffSessionNoted: true },
     schema: {
       tags: ['citizen'],
       summary: 'Rate the handling with the five faces, solved?, contacted?',
