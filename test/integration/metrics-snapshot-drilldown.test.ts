@@ -3,37 +3,24 @@
 // repeat outcomes stored with the snapshot), so a later event changes the live drill-down but not the
 // snapshot's; the frozen items add up to the published figures; scope and bad input are refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { act, REPLY, submit } from '../support/appeals.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
 const HOUR = 3600_000;
 const PHONE = '13812345678';
-const REPLY = '经查,已责令工地停止夜间施工,并将持续巡查,依据《中华人民共和国噪声污染防治法》相关规定处理。';
 
 let h: Harness;
 let snapId = '';
 const ids: Record<string, string> = {};
 const codes: Record<string, string> = {};
 
-async function submit(key: string) {
-  const r = await h.api(null, 'POST', '/api/v1/appeals', {
-    type: 'complaint',
-    categoryId: 'order.noise',
-    title: `夜间施工噪音扰民 ${key}`,
-    body: '小区旁边的工地每天晚上十一点以后还在施工,噪音很大,希望尽快处理。',
-    regionCode: '360602001',
-    citizenName: '王建国',
-    phone: PHONE,
-    anonymous: false,
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  ids[key] = r.json().id;
-  codes[key] = r.json().trackingCode;
+async function submitAs(key: string) {
+  const r = await submit(h, { title: `夜间施工噪音扰民 ${key}`, body: '小区旁边的工地每天晚上十一点以后还在施工,噪音很大,希望尽快处理。', address: null, phone: PHONE });
+  ids[key] = r.id;
+  codes[key] = r.trackingCode;
 }
 
-async function act(user: string, key: string, body: Record<string, unknown>) {
-  const r = await h.api(user, 'POST', `/api/v1/appeals/${ids[key]}/actions`, body);
-  expect(r.statusCode, r.body).toBe(200);
-}
+const actOn = (user: string, key: string, body: Record<string, unknown>) => act(h, user, ids[key]!, body);
 
 async function get(user: string, url: string, status = 200) {
   const r = await h.api(user, 'GET', url);
@@ -50,12 +37,12 @@ beforeAll(async () => {
   h = await createHarness({ env: { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false' } });
   // March 2026, a-ps1: D1 rated 😄 solved, D2 rated 😟 not solved (both closed by the rating).
   for (const [key, level, solved] of [['D1', 5, 'yes'], ['D2', 2, 'no']] as const) {
-    await submit(key);
-    await act('dispA', key, { action: 'dispatch', unitId: 'a-ps1' });
-    await act('handA1', key, { action: 'accept' });
+    await submitAs(key);
+    await actOn('dispA', key, { action: 'dispatch', unitId: 'a-ps1' });
+    await actOn('handA1', key, { action: 'accept' });
     h.clock.now += HOUR;
-    await act('handA1', key, { action: 'contact', method: 'phone' });
-    await act('handA1', key, { action: 'reply', text: REPLY });
+    await actOn('handA1', key, { action: 'contact', method: 'phone' });
+    await actOn('handA1', key, { action: 'reply', text: REPLY });
     const r = await h.api(null, 'POST', '/api/v1/track/rating', { trackingCode: codes[key], secret: PHONE, level, solved, contacted: true });
     expect(r.statusCode, r.body).toBe(200);
   }
@@ -94,9 +81,9 @@ describe('drill-down of a published snapshot', () => {
     // April: the unit's 申诉复核 of D2's rating is upheld (the rating is void), and the same citizen
     // appeals again about the same thing (D1 and D2 become repeats).
     h.clock.now += HOUR;
-    await act('handA1', 'D2', { action: 'appeal_rating', reason: '群众评价与事实不符' });
-    await act('leaderA', 'D2', { action: 'decide_rating_appeal', upheld: true });
-    await submit('D3');
+    await actOn('handA1', 'D2', { action: 'appeal_rating', reason: '群众评价与事实不符' });
+    await actOn('leaderA', 'D2', { action: 'decide_rating_appeal', upheld: true });
+    await submitAs('D3');
 
     const liveSat = await live('unitId=a-ps1&metric=satisfaction');
     expect(liveSat.figure.den).toBe(1);

@@ -4,38 +4,27 @@
 // naming the session, and the auditor's signal lists exactly those appeals — grouped by session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/http/plugins/auth.ts';
+import { act, REPLY, submit } from '../support/appeals.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
 const HOUR = 3600_000;
 const PHONE = '13812345678';
-const REPLY = '经查,已责令工地停止夜间施工,并将持续巡查,依据《中华人民共和国噪声污染防治法》相关规定处理。';
 
 let h: Harness;
 const ids: Record<string, string> = {};
 const codes: Record<string, string> = {};
 
 async function repliedAppeal(key: string, unitId: string, handler: string) {
-  const r = await h.api(null, 'POST', '/api/v1/appeals', {
-    type: 'complaint',
-    categoryId: 'order.noise',
-    title: `夜间施工噪音扰民 ${key}`,
-    body: '小区旁边的工地每天晚上十一点以后还在施工,噪音很大,希望尽快处理。',
-    regionCode: '360602001',
-    citizenName: '王建国',
-    phone: PHONE,
-    anonymous: false,
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  ids[key] = r.json().id;
-  codes[key] = r.json().trackingCode;
+  const r = await submit(h, { title: `夜间施工噪音扰民 ${key}`, body: '小区旁边的工地每天晚上十一点以后还在施工,噪音很大,希望尽快处理。', address: null, phone: PHONE });
+  ids[key] = r.id;
+  codes[key] = r.trackingCode;
   for (const [user, body] of [
     ['dispA', { action: 'dispatch', unitId }],
     [handler, { action: 'accept' }],
     [handler, { action: 'contact', method: 'phone' }],
     [handler, { action: 'reply', text: REPLY }],
   ] as const) {
-    const a = await h.api(user, 'POST', `/api/v1/appeals/${ids[key]}/actions`, body);
-    expect(a.statusCode, a.body).toBe(200);
+    await act(h, user, ids[key]!, body);
   }
 }
 
