@@ -656,16 +656,7 @@ export class ScoringService {
         cols: await scoringRepo.snapshotStats(this.ctx.db, id, ids),
         base: base as unknown as DrillBase,
         status: 'f.status',
-        repeatKinds: async () => {
-          const rs = await this.ctx.db
-            .selectFrom('score_snapshot_facts')
-            .select(['appeal_id', 'repeat_outcome'])
-            .where('snapshot_id', '=', id)
-            .where('unit_id', 'in', ids)
-            .where('repeat_outcome', 'is not', null)
-            .execute();
-          return new Map(rs.map((r) => [r.appeal_id, r.repeat_outcome!] as const));
-        },
+        repeatKinds: () => scoringRepo.snapshotRepeatOutcomes(this.ctx.db, id, ids),
         followers: async (_fact, r) => (r.repeat_followers ? (JSON.parse(r.repeat_followers) as string[]) : []),
       })),
     };
@@ -1066,13 +1057,14 @@ export class ScoringService {
     const r = await recomputeFromEvents(this.ctx.db, period, snapshot.config, snapshot.figures.parameters);
     const rebuilt = buildSnapshot(snapshot.period, snapshot.config, r.figures, r.factsHash);
     const differences = diffSnapshots(snapshot, rebuilt).filter((d) => d.path !== 'contentHash');
-    const stored = await this.ctx.db.selectFrom('score_snapshot_facts').selectAll().where('snapshot_id', '=', id).execute();
+    const stored = await scoringRepo.snapshotFacts(this.ctx.db, id);
+    const storedFacts = stored.map((f) => parseFact(f.fact));
     const storedFactsOk =
       stored.length === 0 && Number(row.appeals) > 0
         ? null
-        : hashFacts(stored.map((f) => parseFact(f.fact))) === snapshot.factsHash &&
-          stored.every((f) => {
-            const cols = statColumnsOf(parseFact(f.fact));
+        : hashFacts(storedFacts) === snapshot.factsHash &&
+          stored.every((f, i) => {
+            const cols = statColumnsOf(storedFacts[i]!);
             return STAT_COLUMNS.every((c) => Number(f[c]) === cols[c]);
           });
     const result: VerifyResult = {

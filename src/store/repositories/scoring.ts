@@ -346,6 +346,24 @@ export class ScoringRepository {
     return (await db.selectFrom('score_snapshot_facts').select('appeal_id').where('snapshot_id', '=', snapshotId).limit(1).executeTakeFirst()) !== undefined;
   }
 
+  /** Every per-appeal row frozen with a snapshot. */
+  async snapshotFacts(db: Executor, snapshotId: string): Promise<ScoreSnapshotFactTable[]> {
+    return db.selectFrom('score_snapshot_facts').selectAll().where('snapshot_id', '=', snapshotId).execute();
+  }
+
+  /** The 90-day repeat outcome frozen with a snapshot, per appeal of the units (appeals without one left out). */
+  async snapshotRepeatOutcomes(db: Executor, snapshotId: string, unitIds: readonly string[]): Promise<Map<string, string>> {
+    if (unitIds.length === 0) return new Map();
+    const rs = await db
+      .selectFrom('score_snapshot_facts')
+      .select(['appeal_id', 'repeat_outcome'])
+      .where('snapshot_id', '=', snapshotId)
+      .where('unit_id', 'in', unitIds as string[])
+      .where('repeat_outcome', 'is not', null)
+      .execute();
+    return new Map(rs.map((r) => [r.appeal_id, r.repeat_outcome!] as const));
+  }
+
   /** Sums of a snapshot's frozen per-appeal contributions over a set of units. */
   async snapshotStats(db: Executor, snapshotId: string, unitIds: readonly string[]): Promise<StatColumns> {
     if (unitIds.length === 0) return toColumns({});
