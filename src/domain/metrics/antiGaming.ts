@@ -97,7 +97,6 @@ export function antiGamingSignals(facts: readonly AppealFact[], options: AntiGam
     excludedIds: string[];
     rated: AppealFact[];
     staffNet: string[];
-    staffSess: string[];
     /** Session → its appeals (the evidence of staff-session). */
     staffSessBy: Map<string, string[]>;
     fast: string[];
@@ -113,7 +112,7 @@ export function antiGamingSignals(facts: readonly AppealFact[], options: AntiGam
   const unitOf = (k: string): UnitAcc => {
     let u = units.get(k);
     if (u === undefined) {
-      u = { ids: new Set(), volume: 0, excluded: 0, excludedIds: [], rated: [], staffNet: [], staffSess: [], staffSessBy: new Map(), fast: [], disputed: [], contacted: 0, webN: 0, webSum: 0, cbN: 0, cbSum: 0, cbIds: [] };
+      u = { ids: new Set(), volume: 0, excluded: 0, excludedIds: [], rated: [], staffNet: [], staffSessBy: new Map(), fast: [], disputed: [], contacted: 0, webN: 0, webSum: 0, cbN: 0, cbSum: 0, cbIds: [] };
       units.set(k, u);
     }
     return u;
@@ -149,7 +148,6 @@ export function antiGamingSignals(facts: readonly AppealFact[], options: AntiGam
       if (f.ratingSource?.staffNetwork === true) u.staffNet.push(f.appealId);
       const sid = f.ratingSource?.sessionId;
       if (sid && staffSessions.has(sid)) {
-        u.staffSess.push(f.appealId);
         const bySession = u.staffSessBy.get(sid);
         if (bySession) bySession.push(f.appealId);
         else u.staffSessBy.set(sid, [f.appealId]);
@@ -232,12 +230,13 @@ export function antiGamingSignals(facts: readonly AppealFact[], options: AntiGam
         messageZh: `${u.staffNet.length} 条评价来自单位内网`, messageEn: `${u.staffNet.length} rating(s) came from the staff network`,
       });
     }
-    if (u.staffSess.length > 0) {
+    const staffSess = [...u.staffSessBy.values()].flat();
+    if (staffSess.length > 0) {
       emit({
-        key, kind: 'staff-session', measure: u.staffSess.length, threshold: 1, appealIds: u.staffSess,
+        key, kind: 'staff-session', measure: staffSess.length, threshold: 1, appealIds: staffSess,
         evidence: [...u.staffSessBy.keys()].sort(cmp).map((sid) => ({ label: `session ${sid}`, appealIds: u.staffSessBy.get(sid)! })),
-        detail: { ratings: nRated, share: u.staffSess.length / nRated },
-        messageZh: `${u.staffSess.length} 条评价在工作人员的登录会话中提交`, messageEn: `${u.staffSess.length} rating(s) were submitted in a staff session`,
+        detail: { ratings: nRated, share: staffSess.length / nRated },
+        messageZh: `${staffSess.length} 条评价在工作人员的登录会话中提交`, messageEn: `${staffSess.length} rating(s) were submitted in a staff session`,
       });
     }
     const shared = [...(sessions.get(key) ?? []), ...(ips.get(key) ?? [])];
