@@ -43,6 +43,11 @@ const schema = z.object({
   /** Hours a classifier model serves before the scheduler retrains it from the confirmed categories (0: never). */
   TEXT_RETRAIN_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(24),
   AUTO_DISPATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
+  /**
+   * Seconds a dashboard answer (city summary, peer-group ranking) is served before it is recomputed in
+   * the background; 0: computed on every request. See src/services/scoring/figures-cache.ts.
+   */
+  FIGURES_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(256 * 1024),
   ...NOTIFY_CONFIG_SHAPE,
   // Security (issue 6, docs/security.md): demo mode, second factor, passwords, captcha, rate limits, retention.

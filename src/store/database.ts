@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { withStatementCache } from './sqlite-statements.ts';
+import { DataVersion, withDataVersion } from './data-version.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -22,6 +23,8 @@ export interface DatabaseHandle {
   readDb: Db;
   /** True when readDb is a pool of its own (DATABASE_READ_URL). */
   readReplica: boolean;
+  /** Moves after every write this process commits through `db` (caches of derived figures compare it). */
+  version: DataVersion;
   dialect: Dialect;
   /** The SQLite file (for backups and tests), null on PostgreSQL. */
   file: string | null;
@@ -43,21 +46,23 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
-function pgKysely(url: string, max: number): Db {
+function pgKysely(url: string, max: number, version: DataVersion): Db {
   const pool = new pg.Pool({ connectionString: url, max });
   // A dropped idle connection must not crash the process.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: withDataVersion(new PostgresDialect({ pool }), version) });
 }
 
 export function openDatabase(opts: OpenOptions): DatabaseHandle {
   if (opts.databaseUrl) {
-    const db = pgKysely(opts.databaseUrl, opts.poolSize ?? 10);
-    const readDb = opts.readUrl ? pgKysely(opts.readUrl, opts.poolSize ?? 10) : db;
+    const version = new DataVersion();
+    const db = pgKysely(opts.databaseUrl, opts.poolSize ?? 10, version);
+    const readDb = opts.readUrl ? pgKysely(opts.readUrl, opts.poolSize ?? 10, version) : db;
     return {
       db,
       readDb,
       readReplica: readDb !== db,
+      version,
       dialect: 'postgres',
       file: null,
       migrate: () => migrateToLatest(db, { dialect: 'postgres' }),
@@ -80,11 +85,13 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   // Compiled statements are kept and reused (src/store/sqlite-statements.ts).
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const version = new DataVersion();
+  const db = new Kysely<Database>({ dialect: withDataVersion(new SqliteDialect({ database: withStatementCache(sqlite) }), version) });
   return {
     db,
     readDb: db,
     readReplica: false,
+    version,
     dialect: 'sqlite',
     file,
     migrate: () => migrateToLatest(db, { dialect: 'sqlite' }),

@@ -36,6 +36,8 @@ export async function startServer(opts: { appeals?: number; env?: Record<string,
     PORT: '0',
     LOG_LEVEL: 'silent',
     SCHEDULER_ENABLED: 'false',
+    // Tests read their own writes at once: dashboards computed per request (figures-cache tests turn it on).
+    FIGURES_CACHE_SECONDS: '0',
     MINBIAO_SECRET: 'x'.repeat(40),
     // The demo accounts sign in with their published password and no second factor (as `serve --demo`);
     // the citizen's captcha stays on, so the pages solve it as in production.

@@ -48,6 +48,8 @@ export async function createTestDatabase(extraEnv: Record<string, string> = {}, 
     LOG_LEVEL: 'silent',
     MINBIAO_SECRET: 'test-secret-0123456789-abcdefghijklmnop',
     SCHEDULER_ENABLED: 'false',
+    // Tests read their own writes at once: dashboards computed per request (figures-cache tests turn it on).
+    FIGURES_CACHE_SECONDS: '0',
     ...extraEnv,
   };
   if (TEST_DB === 'sqlite') {

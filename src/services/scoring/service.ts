@@ -53,6 +53,7 @@ import {
   type UnitInfo,
 } from './engine.ts';
 import { EXCLUSION_LABELS, explainLines, whyFor, type DrillMetric } from './explain.ts';
+import { FiguresCache } from './figures-cache.ts';
 import { addColumns, parseFact, statColumnsOf, zeroColumns, type ScoreFact } from './facts.ts';
 import { assessmentPeriodOf, monthLabelOf, parsePeriod, periodFromAssessment, trailingMonths, type ScorePeriod } from './period.ts';
 
@@ -200,6 +201,9 @@ type DrillBase = SelectQueryBuilder<{ f: ScoreFactTable & { repeat_followers: st
  */
 export class ScoringService {
   private readonly cache = new RankingCache();
+  /** Whole answers of the dashboards' two hot calls (docs/deployment.md §5): see figures-cache.ts. */
+  private readonly summaries: FiguresCache<Awaited<ReturnType<ScoringService['computeSummary']>>>;
+  private readonly rankingAnswers: FiguresCache<Awaited<ReturnType<ScoringService['ranking']>>>;
   private sources: LatentSources | null = null;
 
   /** Called once by the composition root, after the modules that fill the 潜绩 slots exist. */
@@ -212,7 +216,18 @@ export class ScoringService {
     private readonly org: OrgService,
     private readonly categories: CategoryService,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    const staleMs = ctx.config.FIGURES_CACHE_SECONDS * 1000;
+    const options = {
+      staleMs,
+      hardMs: Math.max(60_000, 12 * staleMs),
+      now: () => ctx.now(),
+      version: () => ctx.handle.version.value,
+      onError: (err: unknown, key: string) => ctx.log.warn({ err, key }, 'could not refresh a dashboard answer'),
+    };
+    this.summaries = new FiguresCache(options);
+    this.rankingAnswers = new FiguresCache(options);
+  }
 
   // ---------------------------------------------------------------- configuration
 
@@ -242,6 +257,8 @@ export class ScoringService {
       await this.audit.record(p, { action: 'metrics.config.update', objectType: 'setting', objectId: METRICS_CONFIG_KEY, outcome: 'success', details: { before, after: clean } }, trx);
     });
     this.cache.clear();
+    this.summaries.clear();
+    this.rankingAnswers.clear();
     return this.getConfig(p);
   }
 
@@ -350,9 +367,18 @@ export class ScoringService {
     return { repeat, sourceGovernance: sourceGovernanceView(unit, sc.count, sc.countLastYear), hotspotsResolved, surveyIndex, resolvedBeforeAppeal };
   }
 
+  /**
+   * The leader's dashboard: figures of a subtree. Served from the figures cache (the same answer for
+   * everyone allowed to see this subtree, so the key holds no user); `asOf` says when it was computed.
+   */
   async summary(p: StaffPrincipal, q: { period?: string | undefined; unitId?: string | undefined }) {
     const unit = await this.requireUnit(p, q.unitId);
     const period = this.period(q.period);
+    const answer = await this.summaries.get(`${unit.id}|${period.kind}|${period.label}|${period.start}|${period.end}`, () => this.computeSummary(unit, period));
+    return { ...answer.value, asOf: answer.asOf, cached: answer.cached };
+  }
+
+  private async computeSummary(unit: UnitInfo, period: ScorePeriod) {
     const config = await this.config();
     const units = await this.units();
     const subtree = this.subtreeIds(units, unit);
@@ -447,7 +473,9 @@ export class ScoringService {
   async rankings(p: StaffPrincipal, q: { period?: string | undefined; peerGroup?: string | undefined; rates?: boolean | undefined }) {
     const g = await this.requirePeerGroup(p, q.peerGroup);
     const period = this.period(q.period);
-    const r = await this.ranking(period, g, { rankRates: q.rates ?? false });
+    const rankRates = q.rates ?? false;
+    const answer = await this.rankingAnswers.get(`${g}|${period.kind}|${period.label}|${period.start}|${period.end}|${rankRates}`, () => this.ranking(period, g, { rankRates }));
+    const r = { ...answer.value, cached: answer.value.cached || answer.cached };
     const l = peerGroupLabel(g);
     const units = await this.unitMap();
     return {
@@ -462,6 +490,7 @@ export class ScoringService {
       unranked: r.view.unranked.map(({ unitId, name, reason, volume }) => ({ unitId, name, reason, volume })),
       computedMs: Math.round(r.computedMs * 10) / 10,
       cached: r.cached,
+      asOf: answer.asOf,
     };
   }
 

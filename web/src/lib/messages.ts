@@ -669,6 +669,7 @@ const admin = {
 const dash = {
   'dash.title': ['{scope} · 民意晴雨表', '{scope} · Barometer'],
   'dash.periodLine': ['考评周期 {from} 至 {to}', 'Period {from} to {to}'],
+  'dash.asOf': ['数据截至 {at}', 'Figures as of {at}'],
   'dash.loading': ['正在计算考评数据…', 'Computing the figures…'],
   'dash.p.thisMonth': ['本月', 'This month'],
   'dash.p.lastMonth': ['上月', 'Last month'],

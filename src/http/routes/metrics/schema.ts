@@ -89,10 +89,10 @@ export const FiguresSchema = loose({
   index: loose({ value: NumN, interval95: Pair.nullable() }),
 });
 const Any = z.any();
-export const SummaryResponse = loose({ period: PeriodSchema, scope: Any, figures: FiguresSchema, faces: z.array(Any), trend: z.array(Any), children: z.array(Any), latent: Any, weights: Any });
+export const SummaryResponse = loose({ period: PeriodSchema, scope: Any, figures: FiguresSchema, faces: z.array(Any), trend: z.array(Any), children: z.array(Any), latent: Any, weights: Any, asOf: Num, cached: z.boolean() });
 export const UnitResponse = loose({ period: PeriodSchema, unit: Any, figures: FiguresSchema, subtree: FiguresSchema.nullable(), excluded: z.array(Any), ranking: Any, unranked: Any, caseMix: Any, latent: Any, trend: z.array(Any) });
 export const PeerGroupsResponse = loose({ items: z.array(Any) });
-export const RankingResponse = loose({ period: PeriodSchema, peerGroup: z.string(), draws: Num, seed: z.string(), priors: Any, units: z.array(Any), unranked: z.array(Any) });
+export const RankingResponse = loose({ period: PeriodSchema, peerGroup: z.string(), draws: Num, seed: z.string(), priors: Any, units: z.array(Any), unranked: z.array(Any), asOf: Num, cached: z.boolean() });
 export const FunnelResponse = loose({ period: PeriodSchema, peerGroup: z.string(), metric: z.string(), target: Num, method: z.string(), points: z.array(Any), curve: z.array(Any) });
 export const BreakdownResponse = loose({ period: PeriodSchema, unitId: z.string(), by: z.string(), items: z.array(loose({ key: z.string(), labelZh: z.string(), labelEn: z.string(), figures: FiguresSchema })) });
 export const DrilldownResponse = loose({ period: PeriodSchema, unitId: z.string(), metric: z.string(), figure: Any, total: Num, page: Num, pageSize: Num, items: z.array(Any) });

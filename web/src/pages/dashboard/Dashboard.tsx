@@ -676,6 +676,12 @@ export default function Dashboard({ bigScreen = false }: { bigScreen?: boolean }
           <h1>{t('dash.title', { scope: s?.scope.name ?? me?.scope.rootName ?? '' })}</h1>
           <span className="dash-sub">
             {s ? t('dash.periodLine', { from: s.period.from, to: s.period.to }) : t('common.loading')}
+            {s && (
+              <span className="dash-asof" data-testid="dash-asof">
+                {' · '}
+                {t('dash.asOf', { at: fmtDateTime(s.asOf) })}
+              </span>
+            )}
             {bigScreen && <span className="big-clock">{fmtDateTime(clock)}</span>}
           </span>
         </div>

@@ -83,6 +83,8 @@ export interface Summary {
   children: { unit: UnitRef; volume: number; assessed: number; rated: number; index: number | null; response: number | null; resolution: number | null; satisfaction: number | null }[];
   latent: Latent;
   weights: { response: number; resolution: number; satisfaction: number };
+  /** When the figures were computed (the server keeps a dashboard answer for a few seconds). */
+  asOf: number;
 }
 export interface PeerGroup {
   peerGroup: string;
