@@ -29,6 +29,19 @@ describe('personal data cipher', () => {
     expect(c.blindIndex('138 1234 5678')).toBe(old.blindIndex('+8613812345678'));
     expect(c.blindIndex('13812345678')).not.toBe(c.blindIndex('13812345679'));
   });
+  it('indexes places apart from phones, stably across rotation, without the place in clear', () => {
+    const old = new PiiCipher(['k1:first-secret-0123456789-abcdefghijk']);
+    const other = new PiiCipher(['k1:another-secret-0123456789-abcdefgh']);
+    const i = c.placeIndex('place:丽发')!;
+    expect(i).toBe(old.placeIndex('place:丽发'));
+    expect(i).not.toBe(other.placeIndex('place:丽发'));
+    expect(i).not.toBe(c.placeIndex('place:金星'));
+    expect(i).not.toContain('丽发');
+    // Domain separation: the same string as a phone and as a place gives different indexes.
+    expect(c.placeIndex('13812345678')).not.toBe(c.blindIndex('13812345678'));
+    expect(c.placeIndex(null)).toBeNull();
+    expect(c.placeIndex('')).toBeNull();
+  });
   it('masks for display', () => {
     expect(maskPhone('13812345678')).toBe('138****5678');
     expect(maskName('王建国')).toBe('王**');

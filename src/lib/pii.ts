@@ -110,6 +110,17 @@ export class PiiCipher {
     return createHmac(MAC_HASH, this.indexKey).update(n).digest('base64url').slice(0, 32);
   }
 
+  /**
+   * Keyed index of an appeal's place key (src/domain/text/places.ts appealPlace): equal places give
+   * equal indexes, and the place itself (taken from the citizen's address) is not stored in clear. Same
+   * index key as blindIndex, with its own domain-separation prefix: a place index never equals a phone
+   * index, even for a key made of digits.
+   */
+  placeIndex(key: string | null | undefined): string | null {
+    if (!key) return null;
+    return createHmac(MAC_HASH, this.indexKey).update('minbiao-place\u0000').update(key, 'utf8').digest('base64url').slice(0, 32);
+  }
+
   /** True when the ciphertext was written under an older key (to be re-encrypted on rotation). */
   isStale(box: string | null): boolean {
     return !!box && !box.startsWith(`${this.current.id}.`);

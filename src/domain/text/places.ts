@@ -171,3 +171,104 @@ export function placeSimilarity(a: string, b: string): number {
   for (const x of B) if (A.has(x)) both++;
   return (2 * both) / (A.size + B.length || 1);
 }
+
+// ---- the place of one appeal (repeat-appeal detection) ----
+
+/** Road types: a road without a house number runs past many places and is not one place by itself. */
+const ROAD_TAIL = /(?:大道|大街|公路|高速|路|街|巷|弄)$/;
+/** A road at the front of a longer name ("人民中路" + "幸福里小区"). */
+const ROAD_HEAD = /^(.+?(?:大道|大街|路|街))(.{2,})$/;
+/**
+ * Township-level units in an address and everything before them (district, city …): cut away, so
+ * that "望月湖街道" is not read as the lake "望月湖" and "城关镇" does not join the road after it.
+ * 镇 and 乡 need two characters before them ("镇江路" is a road).
+ */
+const COARSE_HEAD = /[^|]*?(?:街道办事处|街道办|街道|社区|片区|新区|开发区|高新区|经开区|[^|]{2}(?:镇|乡))/g;
+const CN_DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const CN_UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+/** House, building, unit and room numbers: "18号", "3栋", "1单元", "502室", "五组". */
+const NUMBER_UNIT = /(\d+)(?:[-之]\d+)?(号院|号楼|号|栋|幢|座|单元|室|楼|层|组|户)/g;
+
+/** A small Chinese numeral ("十八", "二百零五") as an integer, or null. */
+function chineseNumber(s: string): number | null {
+  let total = 0;
+  let digit = -1;
+  for (const ch of s) {
+    if (ch in CN_DIGIT) {
+      digit = CN_DIGIT[ch]!;
+    } else if (ch in CN_UNIT) {
+      total += (digit < 0 ? 1 : digit) * CN_UNIT[ch]!;
+      digit = -1;
+    } else return null;
+  }
+  return total + (digit > 0 ? digit : 0);
+}
+
+export interface AppealPlace {
+  /** The matching key: "place:<placeKey>" for a named place, "road:<road>:<number>" for a road and number. */
+  key: string;
+  /** The place as named in the text. */
+  name: string;
+  source: 'address' | 'title';
+}
+
+/**
+ * The one specific place of a text, or null: a residential compound, a village, a school, a market …
+ * ("丽发新城小区", "金鼎村"), else a road with its house number ("五一大道18号"). Townships, districts,
+ * communities and bare roads do not count: they hold many unrelated places. `prefer` picks among
+ * several: an address runs from coarse to fine (the last is the most specific), a title names the
+ * matter first.
+ */
+export function specificPlace(text: string | null | undefined, prefer: 'last' | 'first' = 'last'): { key: string; name: string } | null {
+  if (!text) return null;
+  // Full-width → ASCII, lower case, no spaces ("五一大道 １８号" → "五一大道18号").
+  let s = normalizeText(text).replace(/\s+/g, '');
+  if (!s) return null;
+  s = s.replace(/[零〇一二两三四五六七八九十百千]+(?=号|栋|幢|座|单元|室|组)/g, (m) => String(chineseNumber(m) ?? m));
+  // Numbers end a name ("五一大道18号丽发新城" is a road, a number and a compound): cut them out, remembering
+  // where each house number ("…号") stood.
+  const houseNumberAt = new Map<number, number>();
+  s = s.replace(NUMBER_UNIT, (m: string, n: string, unit: string, at: number) => {
+    if (unit.startsWith('号')) houseNumberAt.set(at, Number(n));
+    return '|'.repeat(m.length);
+  });
+  s = s.replace(/[^\u4e00-\u9fffa-z0-9·]/g, '|').replace(COARSE_HEAD, (m) => '|'.repeat(m.length));
+  const named: { key: string; name: string }[] = [];
+  const roads: { key: string; name: string }[] = [];
+  let from = 0;
+  const consider = (name: string, at: number) => {
+    if (isCoarsePlace(name)) return;
+    if (ROAD_TAIL.test(name)) {
+      const n = houseNumberAt.get(at + name.length);
+      if (n !== undefined && n > 0) roads.push({ key: `road:${name}:${n}`, name: `${name}${n}号` });
+      return;
+    }
+    const k = placeKey(name);
+    if (k.length >= 2) named.push({ key: `place:${k}`, name });
+  };
+  for (const name of extractPlaces(s, { limit: 8 })) {
+    const at = s.indexOf(name, from);
+    if (at < 0) continue;
+    from = at + name.length;
+    // "人民中路幸福里小区": the road in front names where the compound is, the compound is the place.
+    const head = ROAD_HEAD.exec(name);
+    if (head && !ROAD_TAIL.test(name) && extractPlaces(head[2]!).join('|') === head[2]) {
+      consider(head[1]!, at);
+      consider(head[2]!, at + head[1]!.length);
+    } else consider(name, at);
+  }
+  const pick = <T>(xs: T[]): T | undefined => (prefer === 'last' ? xs[xs.length - 1] : xs[0]);
+  return pick(named) ?? pick(roads) ?? null;
+}
+
+/**
+ * The place an appeal is about, for deciding whether a later appeal repeats it: the specific place of
+ * its address, or — when the address names none — the first specific place of its title. Null when
+ * neither names one (the appeal can then only be repeated by the same citizen).
+ */
+export function appealPlace(address: string | null | undefined, title: string | null | undefined): AppealPlace | null {
+  const a = specificPlace(address, 'last');
+  if (a) return { ...a, source: 'address' };
+  const t = specificPlace(title, 'first');
+  return t ? { ...t, source: 'title' } : null;
+}
