@@ -36,9 +36,12 @@ export interface AppealFilters {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** True when more than `total` (config LIST_TOTAL_CAP) match. */
+  totalCapped?: boolean;
   page: number;
   pageSize: number;
 }
+
 
 export interface TaskView {
   id: string;
@@ -76,7 +79,11 @@ export class AppealQueryService {
   async list(p: StaffPrincipal, f: AppealFilters): Promise<Page<AppealListItem>> {
     requirePermission(p, 'appeal.read');
     const now = this.ctx.now();
-    let q = this.ctx.db.selectFrom('appeals').where(scopeFilter([p.scopePath]));
+    let q = this.ctx.db.selectFrom('appeals');
+    // A scope that is the whole (single-rooted) org tree holds for every appeal: the predicate would
+    // only make the database gather and sort the whole city instead of reading the newest first.
+    const roots = (await this.org.all()).filter((u) => u.parentId === null);
+    if (!(roots.length === 1 && roots[0]!.path === p.scopePath)) q = q.where(scopeFilter([p.scopePath]));
     if (f.view === 'inbox') q = q.where('unit_id', '=', p.unitId);
     if (f.view === 'queue') q = q.where('status', 'in', ['submitted', 'returned']);
     if (f.status && f.status.length > 0) q = q.where('status', 'in', f.status);
@@ -97,7 +104,13 @@ export class AppealQueryService {
     if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
     if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
 
-    const totalRow = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    // Counting stops past the cap: an exact count of millions costs a scan per page.
+    const cap = this.ctx.config.LIST_TOTAL_CAP;
+    const totalRow = await this.ctx.db
+      .selectFrom(q.select(sql<number>`1`.as('one')).limit(cap + 1).as('m'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    const counted = Number(totalRow?.n ?? 0);
     let rows = q.selectAll();
     rows =
       f.sort === 'due_asc'
@@ -106,7 +119,7 @@ export class AppealQueryService {
           ? rows.orderBy('created_at', 'asc').orderBy('id')
           : rows.orderBy('created_at', 'desc').orderBy('id', 'desc');
     const items = await rows.limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
-    return { items: items.map((r) => toListItem(r, now)), total: Number(totalRow?.n ?? 0), page: f.page, pageSize: f.pageSize };
+    return { items: items.map((r) => toListItem(r, now)), total: Math.min(counted, cap), ...(counted > cap ? { totalCapped: true } : {}), page: f.page, pageSize: f.pageSize };
   }
 
   async detail(p: StaffPrincipal, id: string): Promise<AppealDetail & { timeline: TimelineEntry[]; tasks: TaskView[] }> {

@@ -183,7 +183,7 @@ export function AppealTable({
     total: state.data?.total ?? 0,
     showSizeChanger: true,
     pageSizeOptions: [20, 50, 100, 200, 500],
-    showTotal: (n) => t('common.total', { n: n.toLocaleString() }),
+    showTotal: (n) => (state.data?.totalCapped ? t('common.totalCapped', { n: n.toLocaleString() }) : t('common.total', { n: n.toLocaleString() })),
     onChange: (p, s) => {
       if (s !== pageSize) {
         setPageSize(s);

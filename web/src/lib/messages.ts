@@ -38,6 +38,7 @@ const common = {
   'common.no': ['否', 'No'],
   'common.all': ['全部', 'All'],
   'common.total': ['共 {n} 条', '{n} in total'],
+  'common.totalCapped': ['超过 {n} 条', 'More than {n}'],
   'common.items': ['{n} 件', '{n}'],
   'common.actions': ['操作', 'Actions'],
   'common.detail': ['详情', 'Details'],

@@ -130,6 +130,8 @@ export interface AppealListItem {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** More than `total` match: the server stops counting there. */
+  totalCapped?: boolean;
   page: number;
   pageSize: number;
 }

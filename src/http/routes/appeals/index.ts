@@ -30,7 +30,7 @@ export const appealRoutes = (s: Services): FastifyPluginAsyncZod => async (app) 
       tags: ['appeals'],
       summary: 'Appeals in the user’s data scope, with filters and paging',
       querystring: ListQuery,
-      response: { 200: z.object({ items: z.array(ListItem), total: z.number(), page: z.number(), pageSize: z.number() }), ...errorResponses },
+      response: { 200: z.object({ items: z.array(ListItem), total: z.number(), totalCapped: z.boolean().optional(), page: z.number(), pageSize: z.number() }), ...errorResponses },
     },
   }, async (req) => s.queries.list(staffOf(req), req.query));
 

@@ -1,0 +1,46 @@
+// The appeal list's total stops counting at LIST_TOTAL_CAP and then says so (totalCapped), on the
+// database under test; below the cap it is exact. The city-wide scope (whose predicate the list leaves
+// out, since every appeal is in it) lists every district's appeals; a district's staff only their own.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submit } from '../support/appeals.ts';
+import { createHarness, type Harness } from '../support/harness.ts';
+
+let h: Harness;
+type ListPage = { items: { id: string }[]; total: number; totalCapped?: boolean };
+
+beforeAll(async () => {
+  h = await createHarness({ env: { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false', LIST_TOTAL_CAP: '3' } });
+  for (let i = 0; i < 4; i++) await submit(h, { type: i === 0 ? 'suggestion' : 'complaint' });
+  await submit(h, { regionCode: '360603' });
+});
+afterAll(async () => h?.close());
+
+async function list(user: string, query = ''): Promise<ListPage> {
+  const r = await h.api(user, 'GET', `/api/v1/appeals${query}`);
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json() as ListPage;
+}
+
+describe('appeal list total', () => {
+  it('caps the count, not the page', async () => {
+    const city = await list('leaderCity');
+    expect(city).toMatchObject({ total: 3, totalCapped: true });
+    expect(city.items).toHaveLength(5);
+    const district = await list('leaderA');
+    expect(district).toMatchObject({ total: 3, totalCapped: true });
+    expect(district.items).toHaveLength(4);
+  });
+
+  it('is exact below the cap, and each scope keeps its own appeals', async () => {
+    const suggestions = await list('leaderCity', '?type=suggestion');
+    expect(suggestions.total).toBe(1);
+    expect(suggestions.totalCapped).toBeUndefined();
+    const b = await list('dispB');
+    expect(b.total).toBe(1);
+    expect(b.totalCapped).toBeUndefined();
+    const cityIds = new Set((await list('leaderCity')).items.map((x) => x.id));
+    for (const x of [...(await list('leaderA')).items, ...b.items]) expect(cityIds.has(x.id)).toBe(true);
+    const aIds = new Set((await list('leaderA')).items.map((x) => x.id));
+    expect(aIds.has(b.items[0]!.id)).toBe(false);
+  });
+});
