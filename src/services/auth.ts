@@ -181,8 +181,11 @@ export class AuthService {
     return { token, csrfToken, user: toUserView(user, mfaEnabled), restriction };
   }
 
-  /** Resolves a session token to a principal; enforces idle timeout and absolute lifetime. */
-  async authenticate(token: string, ip: string | null): Promise<{ principal: StaffPrincipal; csrfToken: string; user: UserView; restriction: SessionRestriction } | null> {
+  /**
+   * Resolves a session token to a principal; enforces idle timeout and absolute lifetime. `touch: false`
+   * only looks (a citizen route that notes a staff session must not keep that session alive).
+   */
+  async authenticate(token: string, ip: string | null, opts: { touch?: boolean } = {}): Promise<{ principal: StaffPrincipal; csrfToken: string; user: UserView; restriction: SessionRestriction } | null> {
     const now = this.ctx.now();
     const sid = hashToken(token);
     const session = await repos.users.findSession(this.ctx.db, sid);
@@ -203,7 +206,7 @@ export class AuthService {
     const { mfa_enabled_at, ...user } = row;
     const mfaEnabled = mfa_enabled_at !== null && mfa_enabled_at !== undefined;
     // Write the idle clock at most once a minute: reads must not turn into writes.
-    if (now - session.last_seen_at > 60_000) await repos.users.touchSession(this.ctx.db, sid, now);
+    if (opts.touch !== false && now - session.last_seen_at > 60_000) await repos.users.touchSession(this.ctx.db, sid, now);
     const root = await this.org.scopeRootFor(user.unit_id);
     const principal = makeStaff({
       userId: user.id,

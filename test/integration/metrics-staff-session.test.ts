@@ -66,6 +66,21 @@ describe('ratings submitted in a staff session', () => {
     for (const k of ['P1', 'Q1']) expect(await ratingRow(k)).toMatchObject({ staff_user_id: null, staff_session: null });
   });
 
+  it('only notes the staff session: the citizen route does not keep it alive', async () => {
+    const token = await h.login('handA1');
+    const lastSeen = async () => (await h.s.ctx.db.selectFrom('sessions').select('last_seen_at').where('user_id', '=', (await h.s.ctx.db.selectFrom('users').select('id').where('username', '=', 'handA1').executeTakeFirstOrThrow()).id).orderBy('last_seen_at', 'desc').executeTakeFirstOrThrow()).last_seen_at;
+    const before = await lastSeen();
+    h.clock.now += 5 * 60_000;
+    // (An unknown tracking code: the session is looked at before the rating is, and no signal is added.)
+    const r = await h.api(null, 'POST', '/api/v1/track/rating', { ...rating('S1'), trackingCode: 'MB20260399ZZZZ' }, { cookie: `${SESSION_COOKIE}=${token}` });
+    expect(r.statusCode, r.body).toBeGreaterThanOrEqual(400);
+    expect(r.statusCode, r.body).toBeLessThan(500);
+    expect(await lastSeen()).toBe(before);
+    // A staff route with the same session does (at most once a minute).
+    expect((await h.api(null, 'GET', '/api/v1/auth/me', undefined, { cookie: `${SESSION_COOKIE}=${token}` })).statusCode).toBe(200);
+    expect(await lastSeen()).toBe(h.clock.now);
+  });
+
   it('gives the staff cookie no staff rights on the citizen route, and keeps CSRF on staff routes', async () => {
     const token = h.tokens.handA1!;
     // The same cookie on a staff action without the CSRF token is still refused.

@@ -44,9 +44,10 @@ export function registerAuth(app: FastifyInstance, s: Services): void {
     const cookie = req.cookies?.[SESSION_COOKIE];
     const token = bearer ?? cookie;
     if (!token || token.length > 200) return;
-    const auth = await s.auth.authenticate(token, req.ip);
+    const noted = req.routeOptions.config?.staffSessionNoted === true;
+    const auth = await s.auth.authenticate(token, req.ip, { touch: !noted });
     if (!auth) return;
-    if (req.routeOptions.config?.staffSessionNoted) {
+    if (noted) {
       req.staffSessionSeen = { userId: auth.principal.userId, ref: sessionRef(auth.principal.sessionId ?? '') };
       return;
     }
