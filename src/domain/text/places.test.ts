@@ -66,6 +66,9 @@ describe('the place of an appeal (repeat-appeal rate)', () => {
     expect(key('书院路9号附1号')).toBe('road:书院路:9');
     expect(key('五一大道18号')).not.toBe(key('五一大道200号'));
     expect(key('五一大道18号')).not.toBe(key('五一路18号'));
+    // A road named after a lake is a road, not the lake.
+    expect(key('江北区江北街道望湖路144号')).toBe('road:望湖路:144');
+    expect(key('望湖路12号')).not.toBe(key('望湖路144号'));
   });
 
   it('gives no key to a township, a district, a community or a bare road', () => {

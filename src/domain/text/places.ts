@@ -246,9 +246,12 @@ export function specificPlace(text: string | null | undefined, prefer: 'last' | 
     const k = placeKey(name);
     if (k.length >= 2) named.push({ key: `place:${k}`, name });
   };
-  for (const name of extractPlaces(s, { limit: 8 })) {
-    const at = s.indexOf(name, from);
+  for (const found of extractPlaces(s, { limit: 8 })) {
+    const at = s.indexOf(found, from);
     if (at < 0) continue;
+    // "望湖路144号" is read as the lake "望湖" and a bare "路": the road is the name.
+    const road = /^(?:大道|大街|路|街|巷|弄)/.exec(s.slice(at + found.length))?.[0] ?? '';
+    const name = found + road;
     from = at + name.length;
     // "人民中路幸福里小区": the road in front names where the compound is, the compound is the place.
     const head = ROAD_HEAD.exec(name);
