@@ -27,6 +27,7 @@ import type { Services } from './index.ts';
 import type { Actor } from '../domain/appeal/types.ts';
 import { addMonths, ensurePartitions, maintainPartitions, monthOf } from '../store/partitions.ts';
 import { rebuildScoreFacts } from './scoring/projector.ts';
+import { appealPlaceIndex } from './appeals/place.ts';
 
 /** The demo staff accounts (demo mode only; a production start never creates them). */
 export const DEMO_ACCOUNTS: { username: string; password: string; role: Role; label: string }[] = [
@@ -371,6 +372,7 @@ export async function seedDemo(s: Services, opts: SeedOptions): Promise<SeedRepo
       citizen_phone_idx: s.ctx.pii.blindIndex(phone),
       citizen_id_enc: null,
       citizen_email_enc: null,
+      place_key: appealPlaceIndex(s.ctx.pii, plan.address, plan.title),
       anonymous: plan.citizen.anonymous ? 1 : 0,
       access_pin_hash: null,
       ...stateColumns(state, unitPath),

@@ -108,6 +108,8 @@ export interface AppealTable {
   citizen_name_enc: string | null;
   citizen_phone_enc: string | null;
   citizen_phone_idx: string | null;
+  /** Keyed index of the place the appeal is about (PiiCipher.placeIndex of places.ts appealPlace), null when none is named. */
+  place_key: string | null;
   /** Resident ID number (optional), encrypted. */
   citizen_id_enc: string | null;
   citizen_email_enc: string | null;

@@ -56,6 +56,8 @@ export interface ScoreFactTable extends StatColumns {
   /** Asia/Shanghai day number of period_at. */
   day: number;
   citizen_key: string | null;
+  /** The appeal's place index (appeals.place_key), null when it names no specific place. */
+  place_key: string | null;
   /** The AppealFact (ScoreFact) as JSON. */
   fact: string;
 }

@@ -97,6 +97,10 @@ describe('hotline import', () => {
     expect(a1.title).toBe('楼下烧烤店每晚营业到凌晨,油烟和噪音扰民,多次协商无果');
     expect(by.get('RX-0002')).toMatchObject({ region_code: '360603', category_id: 'fraud', urgency: 'urgent' });
     expect(by.get('RX-0003')!.region_code).toBe('360603'); // from the address
+    // The place of the repeat-appeal figure, as a keyed index: a road and number, a compound, none.
+    expect(a1.place_key).toBe(h.s.ctx.pii.placeIndex('road:解放路:12'));
+    expect(by.get('RX-0004')!.place_key).toBe(h.s.ctx.pii.placeIndex('place:江滨'));
+    expect(by.get('RX-0002')!.place_key).toBeNull();
     expect(by.get('RX-0004')).toMatchObject({ type: 'dispute', urgency: 'urgent', anonymous: 1, citizen_phone_enc: null });
     expect(by.get('RX-0006')).toMatchObject({ type: 'report', urgency: 'emergency' });
     // Deadlines from the call time in working days (2026-10-03 is in the National Day holiday).

@@ -164,6 +164,8 @@ describe('Open311 GeoReport v2', () => {
     expect(h.s.ctx.pii.decrypt(row.citizen_name_enc)).toBe('张三');
     expect(h.s.ctx.pii.decrypt(row.citizen_phone_enc)).toBe('13912345678');
     expect(h.s.ctx.pii.decrypt(row.address_enc)).toBe(VALID.address_string);
+    // The place of the repeat-appeal figure, as a keyed index (road and house number of the address).
+    expect(row.place_key).toBe(h.s.ctx.pii.placeIndex('road:幸福路:8'));
     expect(row.body).toContain('涉及人数:12');
     expect(row.body).toContain('附件:https://img.example.com/a.jpg');
     const o = await h.s.ctx.db.selectFrom('open311_requests').selectAll().where('appeal_id', '=', row.id).executeTakeFirstOrThrow();

@@ -41,7 +41,7 @@ export interface AppealFact {
   rating: null | FactRating;
   excludedReason?: ExclusionReason;
   citizenKey?: string | null; // blind index of the phone, for repeat detection
-  placeKey?: string | null; // normalised place, for repeat detection
+  placeKey?: string | null; // the specific place within the township (compound, village, road + number), for repeat detection; null: none named
   closedAt?: number | null;
   repliedAt?: number | null;
   replyToRatingSeconds?: number | null; // for anti-gaming

@@ -36,6 +36,39 @@ describe('repeat-appeal rate (重复诉求率)', () => {
     expect(a!.rate).toMatchObject({ num: 1, den: 1 });
     expect(a!.pending).toBe(2);
   });
+
+  it('counts the same place only within the same township, the same specific place and the same category', () => {
+    // Four noise complaints closed on day 0 in township 430104001, each followed by a stranger's complaint.
+    const street = '430104001';
+    const closedNoise = [
+      fact({ appealId: 'n1', unitId: 'S', regionCode: street, citizenKey: 'a1', placeKey: 'compound-x', closedAt: 0 }),
+      fact({ appealId: 'n2', unitId: 'S', regionCode: street, citizenKey: 'a2', placeKey: 'compound-y', closedAt: 0 }),
+      fact({ appealId: 'n3', unitId: 'S', regionCode: street, citizenKey: 'a3', placeKey: null, closedAt: 0 }),
+      fact({ appealId: 'n4', unitId: 'S', regionCode: street, citizenKey: 'a4', placeKey: 'compound-z', closedAt: 0 }),
+      fact({ appealId: 'n5', unitId: 'S', regionCode: street, citizenKey: 'a5', placeKey: null, closedAt: 0 }),
+    ];
+    const strangers = [
+      // Same compound, same township, same category: a repeat of n1.
+      fact({ appealId: 'm1', regionCode: street, citizenKey: 'b1', placeKey: 'compound-x', createdAt: 5 * DAY_MS }),
+      // Same street, another compound: not a repeat of n2 (it was one before: the township was the place).
+      fact({ appealId: 'm2', regionCode: street, citizenKey: 'b2', placeKey: 'compound-w', createdAt: 5 * DAY_MS }),
+      // No place named on either side: nothing joins n3 to it but a citizen, and the citizen differs.
+      fact({ appealId: 'm3', regionCode: street, citizenKey: 'b3', placeKey: null, createdAt: 5 * DAY_MS }),
+      // The same place key in another township is another place.
+      fact({ appealId: 'm4', regionCode: '430104002', citizenKey: 'b4', placeKey: 'compound-z', createdAt: 5 * DAY_MS }),
+      // Without a place, the same citizen still repeats.
+      fact({ appealId: 'm5', regionCode: '430199001', citizenKey: 'a5', placeKey: null, createdAt: 5 * DAY_MS }),
+    ];
+    const [s] = repeatAppealRates(closedNoise, strangers);
+    expect(s!.repeats).toEqual([
+      { appealId: 'n1', followedBy: ['m1'], via: 'place' },
+      { appealId: 'n5', followedBy: ['m5'], via: 'citizen' },
+    ]);
+    expect(s!.rate).toMatchObject({ num: 2, den: 5 });
+    // Another category at the same compound is another matter.
+    const [t] = repeatAppealRates([closedNoise[0]!], [{ ...strangers[0]!, categoryId: 'fraud' }]);
+    expect(t!.rate).toMatchObject({ num: 0, den: 1 });
+  });
 });
 
 describe('source governance (源头治理)', () => {

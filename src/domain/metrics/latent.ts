@@ -29,7 +29,7 @@ export interface RepeatMatch {
   appealId: string;
   /** The later appeals that repeat it, sorted by id. */
   followedBy: string[];
-  /** How the first match was found: the same citizen, or the same place and category. */
+  /** How the first match was found: the same citizen, or the same place (in the same township) and category. */
   via: 'citizen' | 'place';
 }
 
@@ -46,7 +46,10 @@ export interface RepeatFigures {
  * 重复诉求率 (repeat-appeal rate). For each assessed appeal of the unit closed at time c, it is a
  * repeat if some other appeal b was created in (c, c + window] and either
  *   - b has the same citizenKey and isSimilar(a, b), or
- *   - b has the same placeKey and the same category.
+ *   - b is about the same place — the same township (regionCode) and the same placeKey (one compound,
+ *     village, school, or road and house number) — and has the same category.
+ * An appeal without a placeKey (no specific place named) can only be repeated by the same citizen: two
+ * appeals that only share a township or a street are not the same matter (docs/metrics.md).
  * `closed` are the period's appeals to judge; `later` are all appeals that may follow them (they may
  * belong to any unit and should cover the window after the period's end).
  */
@@ -62,7 +65,7 @@ export function repeatAppealRates(
   const byPlace = new Map<string, AppealFact[]>();
   for (const b of later) {
     if (b.citizenKey) push(byCitizen, b.citizenKey, b);
-    if (b.placeKey) push(byPlace, `${b.placeKey}\u0000${b.categoryId}`, b);
+    if (b.placeKey) push(byPlace, placeGroup(b), b);
   }
   const groups = new Map<string, { num: number; den: number; pending: number; repeats: RepeatMatch[] }>();
   const sorted = [...closed].sort((x, y) => cmp(x.appealId, y.appealId));
@@ -74,7 +77,7 @@ export function repeatAppealRates(
     const seenUntil = options.observedUntil === undefined ? end : Math.min(end, options.observedUntil);
     const inWindow = (b: AppealFact) => b.appealId !== a.appealId && b.createdAt > c && b.createdAt <= seenUntil;
     const viaCitizen = a.citizenKey ? (byCitizen.get(a.citizenKey) ?? []).filter((b) => inWindow(b) && isSimilar(a, b)) : [];
-    const viaPlace = a.placeKey ? (byPlace.get(`${a.placeKey}\u0000${a.categoryId}`) ?? []).filter(inWindow) : [];
+    const viaPlace = a.placeKey ? (byPlace.get(placeGroup(a)) ?? []).filter(inWindow) : [];
     const followers = [...new Set([...viaCitizen, ...viaPlace].map((b) => b.appealId))].sort(cmp);
     for (const k of keysOf(keyOf, a)) {
       let g = groups.get(k);
@@ -198,6 +201,11 @@ export function latentFigures(parts: {
     hotspotsResolved: parts.hotspotsResolved?.get(key) ?? null,
     surveyIndex: parts.surveyIndex?.get(key) ?? null,
   }));
+}
+
+/** Same township, same place, same category. */
+function placeGroup(f: AppealFact): string {
+  return `${f.regionCode}\u0000${f.placeKey}\u0000${f.categoryId}`;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -17,6 +17,7 @@ import { requirePermission, type Principal } from '../principal.ts';
 import { actorFor, type AppealWriter } from './writer.ts';
 import { appealRow, stateColumns, type AppealStatic } from '../../store/repositories/appeals.ts';
 import type { AppealAnalyzer, Analysis } from '../text/analyzer.ts';
+import { appealPlaceIndex } from './place.ts';
 
 export interface SubmitInput {
   type: AppealType;
@@ -146,6 +147,9 @@ export class AppealIntakeService {
         citizenIdEnc: idNumber ? this.ctx.pii.encrypt(idNumber) : null,
         // Kept even for an anonymous appeal: it is the channel the citizen chose to be told by, not an identity shown to staff.
         citizenEmailEnc: email ? this.ctx.pii.encrypt(email) : null,
+        // Where the matter is (a compound, a village, a road and number), for the repeat-appeal figure:
+        // a keyed index only; the address stays encrypted. Kept for anonymous appeals too: it names a place, not a person.
+        placeKey: appealPlaceIndex(this.ctx.pii, input.address, input.title),
         anonymous,
         accessPinHash: accessPin ? pinHash(id, accessPin) : null,
       };

@@ -23,6 +23,7 @@ import { STAT_COLUMNS, type StatColumns } from '../../store/scoring-schema.ts';
 import type { Executor } from '../../store/repositories/index.ts';
 import { addColumns, deriveFact, factRow, statKeyString, zeroColumns } from '../scoring/facts.ts';
 import { actorFor, type Applied } from '../appeals/writer.ts';
+import { appealPlaceIndex } from '../appeals/place.ts';
 import type { Category } from '../categories.ts';
 import type { Services } from '../index.ts';
 import { requirePermission, type Principal, type StaffPrincipal } from '../principal.ts';
@@ -502,6 +503,7 @@ export class ImportService {
         citizenNameEnc: anonymous ? null : pii.encrypt(r.citizenName),
         citizenPhoneEnc: anonymous ? null : pii.encrypt(phone),
         citizenPhoneIdx: anonymous ? null : pii.blindIndex(phone),
+        placeKey: appealPlaceIndex(pii, r.address, r.title ?? titleFrom(r.body)),
         anonymous,
         accessPinHash: null,
       },
@@ -528,7 +530,7 @@ export class ImportService {
     }
     if (bulk.length === 0) return;
     const rows = bulk.map((a) =>
-      factRow(deriveFact(a.state, { regionCode: a.row.region_code, intakeUnitId: a.row.intake_unit_id, intakePath: a.row.intake_path, citizenKey: a.row.citizen_phone_idx }, a.row.unit_path, a.state.createdAt)),
+      factRow(deriveFact(a.state, { regionCode: a.row.region_code, intakeUnitId: a.row.intake_unit_id, intakePath: a.row.intake_path, citizenKey: a.row.citizen_phone_idx, placeKey: a.row.place_key }, a.row.unit_path, a.state.createdAt)),
     );
     await scoringRepo.insertFacts(trx, rows);
     const sums = new Map<string, { key: StatKeyRow; cols: StatColumns }>();

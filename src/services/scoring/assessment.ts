@@ -26,6 +26,9 @@ import { yearEarlier, type ScorePeriod } from './period.ts';
 export const PERIOD_RULE =
   'An appeal is assessed in the period holding the close of its current round (rating, closing, merge, redirect, approved unreasonable); an open appeal in the period holding the start of its current round (submission or latest reopening).';
 
+/** The definition of "the same place" that new snapshots are published under (AssessmentParameters.repeatPlace). */
+export const REPEAT_PLACE = 'place-key' as const;
+
 /** Draws of the published rankings: enough that the 2.5 % tails carry a Monte Carlo error of ±0.25 points. */
 export const PUBLISH_DRAWS = 4000;
 
@@ -36,6 +39,13 @@ export interface AssessmentParameters {
   periodRule: string;
   caseMixStrata: 'category|type|channel';
   repeatWindowDays: number;
+  /**
+   * What "the same place" of the repeat-appeal figure is: 'place-key' — the same township, the same
+   * specific place (appeals.place_key) and category (migration 0015, REPEAT_PLACE). Absent in snapshots
+   * published before it, whose place was the whole township (region code): verifying one replays its
+   * facts under that definition, so its facts hash and figures still match.
+   */
+  repeatPlace?: 'place-key';
   /** The inputs as they stood at this instant (events at or before it). */
   asOf: number;
   /** The org as it was: unit → peer group, path, population (org edits after publication change nothing). */
@@ -160,9 +170,10 @@ export function snapshotFactRows(snapshotId: string, r: Pick<Recomputed, 'facts'
 export async function recomputeFromEvents(db: Executor, period: ScorePeriod, config: MetricsConfig, parameters: AssessmentParameters): Promise<Recomputed> {
   const asOf = parameters.asOf;
   const unitPaths = new Map(parameters.units.map((u) => [u.id, u.path] as const));
+  const placeRule = parameters.repeatPlace === 'place-key' ? ('place-key' as const) : ('region' as const);
   const facts: ScoreFact[] = [];
   const ids = await candidateIds(db, period.start, period.end, asOf);
-  for await (const batch of factsFromEvents(db, { appealIds: ids, asOf, unitPaths })) {
+  for await (const batch of factsFromEvents(db, { appealIds: ids, asOf, unitPaths, placeRule })) {
     for (const f of batch) if (f.periodAt >= period.start && f.periodAt < period.end) facts.push(f);
   }
   facts.sort((a, b) => cmp(a.appealId, b.appealId));
@@ -171,7 +182,7 @@ export async function recomputeFromEvents(db: Executor, period: ScorePeriod, con
     await db.selectFrom('appeals').select('id').where('created_at', '>', period.start).where('created_at', '<=', laterEnd).execute()
   ).map((r) => r.id);
   const later: ScoreFact[] = [];
-  for await (const batch of factsFromEvents(db, { appealIds: laterIds, asOf, unitPaths })) later.push(...batch);
+  for await (const batch of factsFromEvents(db, { appealIds: laterIds, asOf, unitPaths, placeRule })) later.push(...batch);
   const sourceCounts = await sourceCountsFor(db, period, parameters.units, asOf);
   return { figures: assess({ period, facts, later, sourceCounts, config, parameters }), factsHash: hashFacts(facts), facts, later };
 }

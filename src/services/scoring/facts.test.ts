@@ -26,7 +26,7 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-10-30T09:00:00+08:00');
 const staff = { kind: 'staff' as const, id: 'u1' };
-const statics: AppealStatics = { regionCode: '360602001', intakeUnitId: 'center', intakePath: '/city/center/', citizenKey: 'phone-1' };
+const statics: AppealStatics = { regionCode: '360602001', intakeUnitId: 'center', intakePath: '/city/center/', citizenKey: 'phone-1', placeKey: 'place-1' };
 const paths: Record<string, string> = { 'ps-1': '/city/a/ps-1/', 'ps-2': '/city/a/ps-2/' };
 
 function run(cmds: [number, Command][]): { state: AppealState; events: AppealEvent[] } {

@@ -38,6 +38,11 @@ export interface AppealStatics {
   intakeUnitId: string;
   intakePath: string;
   citizenKey: string | null;
+  /**
+   * The place index (appeals.place_key: a keyed index of the compound, village, school or road and
+   * number named by the address or title), null when the appeal names no specific place.
+   */
+  placeKey: string | null;
 }
 
 /** The assessment time of a state (see the period rule above). */
@@ -96,7 +101,7 @@ export function deriveFact(state: AppealState, statics: AppealStatics, unitPath:
             ...(state.ratingAppeal === 'upheld' ? { excluded: 'upheld-appeal' as const } : {}),
           },
     citizenKey: statics.citizenKey,
-    placeKey: statics.regionCode,
+    placeKey: statics.placeKey,
     closedAt: state.closedAt,
     repliedAt: state.repliedAt,
     replyToRatingSeconds: r !== null && state.repliedAt !== null ? (r.ratedAt - state.repliedAt) / 1000 : null,
@@ -242,6 +247,7 @@ export function factRow(f: ScoreFact, json?: string): ScoreFactTable {
     period_at: f.periodAt,
     day: localDayNumber(f.periodAt),
     citizen_key: f.citizenKey ?? null,
+    place_key: f.placeKey ?? null,
     fact: json ?? factJson(f),
     ...statColumnsOf(f),
   };
@@ -274,6 +280,11 @@ export interface ReplayOptions {
   /** Unit id → materialised path. */
   unitPaths: ReadonlyMap<string, string>;
   batchSize?: number;
+  /**
+   * 'region': the place of a fact is its township region code, as before migration 0015 — to replay
+   * the facts of a snapshot published under that definition exactly (its facts hash covers placeKey).
+   */
+  placeRule?: 'region' | 'place-key';
 }
 
 /**
@@ -283,7 +294,7 @@ export interface ReplayOptions {
  */
 export async function* factsFromEvents(db: Executor, opts: ReplayOptions): AsyncGenerator<ScoreFact[]> {
   const batch = opts.batchSize ?? 1000;
-  const toFacts = async (rows: { id: string; region_code: string; intake_unit_id: string; intake_path: string; citizen_phone_idx: string | null }[]) => {
+  const toFacts = async (rows: { id: string; region_code: string; intake_unit_id: string; intake_path: string; citizen_phone_idx: string | null; place_key: string | null }[]) => {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     let q = db.selectFrom('appeal_events').selectAll().where('appeal_id', 'in', ids);
@@ -300,12 +311,18 @@ export async function* factsFromEvents(db: Executor, opts: ReplayOptions): Async
       const events = byId.get(r.id);
       if (!events || events.length === 0 || events[0]!.action !== 'submit') continue; // not yet submitted at asOf
       const state = replay(events);
-      const statics: AppealStatics = { regionCode: r.region_code, intakeUnitId: r.intake_unit_id, intakePath: r.intake_path, citizenKey: r.citizen_phone_idx };
+      const statics: AppealStatics = {
+        regionCode: r.region_code,
+        intakeUnitId: r.intake_unit_id,
+        intakePath: r.intake_path,
+        citizenKey: r.citizen_phone_idx,
+        placeKey: opts.placeRule === 'region' ? r.region_code : r.place_key,
+      };
       out.push(deriveFact(state, statics, state.unitId ? (opts.unitPaths.get(state.unitId) ?? null) : null, roundStartFromEvents(events)));
     }
     return out;
   };
-  const cols = ['id', 'region_code', 'intake_unit_id', 'intake_path', 'citizen_phone_idx'] as const;
+  const cols = ['id', 'region_code', 'intake_unit_id', 'intake_path', 'citizen_phone_idx', 'place_key'] as const;
   if (opts.appealIds) {
     const ids = [...new Set(opts.appealIds)].sort();
     for (let i = 0; i < ids.length; i += batch) {

@@ -34,7 +34,7 @@ export const projectorTiming = { calls: 0, ns: 0n, cpuUs: 0, enabled: false, wal
 async function nextFact(trx: Executor, applied: Applied, prev: ScoreFact | null): Promise<ScoreFact> {
   const { row, state, event } = applied;
   const roundStartedAt = roundStartAfter(event, state, prev?.roundStartedAt ?? null) ?? roundStartFromEvents(await repos.appeals.events(trx, state.id));
-  const statics: AppealStatics = { regionCode: row.region_code, intakeUnitId: row.intake_unit_id, intakePath: row.intake_path, citizenKey: row.citizen_phone_idx };
+  const statics: AppealStatics = { regionCode: row.region_code, intakeUnitId: row.intake_unit_id, intakePath: row.intake_path, citizenKey: row.citizen_phone_idx, placeKey: row.place_key };
   return deriveFact(state, statics, row.unit_path, roundStartedAt);
 }
 

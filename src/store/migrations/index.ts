@@ -13,6 +13,7 @@ import * as m0011 from './0011_partitions.ts';
 import * as m0012 from './0012_rating_staff_session.ts';
 import * as m0013 from './0013_snapshot_facts.ts';
 import * as m0014 from './0014_hot_indexes.ts';
+import * as m0015 from './0015_place_key.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -33,6 +34,7 @@ const STEPS: Record<string, Step> = {
   '0012_rating_staff_session': m0012,
   '0013_snapshot_facts': m0013,
   '0014_hot_indexes': m0014,
+  '0015_place_key': m0015,
 };
 
 class CodeProvider implements MigrationProvider {

@@ -22,6 +22,8 @@ export interface AppealStatic {
   citizenPhoneIdx: string | null;
   citizenIdEnc?: string | null;
   citizenEmailEnc?: string | null;
+  /** PiiCipher.placeIndex of the appeal's place (appealPlaceIndex), null when it names none. */
+  placeKey: string | null;
   anonymous: boolean;
   accessPinHash: string | null;
 }
@@ -143,6 +145,7 @@ export function appealRow(id: string, stat: AppealStatic) {
     citizen_phone_idx: stat.citizenPhoneIdx,
     citizen_id_enc: stat.citizenIdEnc ?? null,
     citizen_email_enc: stat.citizenEmailEnc ?? null,
+    place_key: stat.placeKey,
     anonymous: b(stat.anonymous),
     access_pin_hash: stat.accessPinHash,
   };

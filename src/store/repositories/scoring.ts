@@ -233,8 +233,10 @@ export class ScoringRepository {
    * 重复诉求 by index look-ups (the domain's repeatAppealRates with its defaults, in SQL): for each
    * closed appeal of the period (one unit or a subtree), whether another appeal of the same category
    * was created within `windowMs` after its closure (and by `observedUntil`) from the same citizen
-   * (phone blind index) or the same place (region code). Used by the live figures; snapshots run the
-   * domain function over replayed facts, and the integration test checks the two agree.
+   * (phone blind index) or about the same place: the same township (region code) and the same place
+   * index (place_key: one compound, village, school, or road and number). A fact without a place index
+   * is repeated only by its citizen. Used by the live figures; snapshots run the domain function over
+   * replayed facts, and the integration test checks the two agree.
    */
   async repeatFlags(
     db: Executor,
@@ -287,6 +289,8 @@ export class ScoringRepository {
               eb
                 .selectFrom('score_facts as b')
                 .select(sql<number>`1`.as('one'))
+                // a.place_key null: the equality is never true, so no probe matches.
+                .whereRef('b.place_key', '=', 'a.place_key')
                 .whereRef('b.region_code', '=', 'a.region_code')
                 .whereRef('b.category_id', '=', 'a.category_id')
                 .whereRef('b.created_at', '>', 'a.closed_at')
@@ -305,8 +309,16 @@ export class ScoringRepository {
   }
 
   /** The later appeals that repeat one closed appeal (for the drill-down of a page of items). */
-  async repeatFollowers(db: Executor, a: { appealId: string; closedAt: number; citizenKey: string | null; regionCode: string; categoryId: string }, windowMs: number, observedUntil: number): Promise<string[]> {
+  async repeatFollowers(
+    db: Executor,
+    a: { appealId: string; closedAt: number; citizenKey: string | null; regionCode: string; placeKey: string | null; categoryId: string },
+    windowMs: number,
+    observedUntil: number,
+  ): Promise<string[]> {
     const end = Math.min(a.closedAt + windowMs, observedUntil);
+    if (!a.citizenKey && !a.placeKey) return [];
+    const citizenKey = a.citizenKey;
+    const placeKey = a.placeKey;
     const rows = await db
       .selectFrom('score_facts')
       .select('appeal_id')
@@ -314,7 +326,12 @@ export class ScoringRepository {
       .where('created_at', '>', a.closedAt)
       .where('created_at', '<=', end)
       .where('appeal_id', '<>', a.appealId)
-      .where((eb) => (a.citizenKey ? eb.or([eb('citizen_key', '=', a.citizenKey), eb('region_code', '=', a.regionCode)]) : eb('region_code', '=', a.regionCode)))
+      .where((eb) =>
+        eb.or([
+          ...(citizenKey ? [eb('citizen_key', '=', citizenKey)] : []),
+          ...(placeKey ? [eb.and([eb('place_key', '=', placeKey), eb('region_code', '=', a.regionCode)])] : []),
+        ]),
+      )
       .orderBy('appeal_id')
       .execute();
     return rows.map((r) => r.appeal_id);
