@@ -2,12 +2,13 @@
 //   minbiao score --period 2026-10 [--unit ID] [--json]   the ranking table (Chinese) or JSON
 //   minbiao score publish --period 2026-10 [--json]       freeze the period (a snapshot with the hash of its inputs)
 //   minbiao score verify --period 2026-10 [--json]        recompute the snapshot from events; exit code 1 on any difference
-//   minbiao score rebuild                                 rebuild score_facts / score_stats from appeal_events
+//   minbiao score rebuild                                 fill missing place indexes, rebuild score_facts / score_stats from appeal_events
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createServices, type Services } from '../../services/index.ts';
 import type { SystemPrincipal } from '../../services/principal.ts';
 import { rebuildScoreFacts } from '../../services/scoring/projector.ts';
+import { backfillPlaceKeys } from '../../services/scoring/place-keys.ts';
 import { peerGroupLabel } from '../../services/scoring/service.ts';
 import type { PeerRankingView } from '../../services/scoring/engine.ts';
 
@@ -156,11 +157,13 @@ export function register(program: Command): void {
 
   score
     .command('rebuild')
-    .description('从事件重建评价数据(score_facts、score_stats)/ rebuild the figures’ read model from appeal_events')
+    .description('补齐诉求地点索引并从事件重建评价数据(score_facts、score_stats)/ fill missing place indexes, then rebuild the figures’ read model from appeal_events')
     .action(async () => {
       await withServices(async (s) => {
+        // Appeals older than migration 0015 get their place index first, so the rebuilt facts carry it.
+        const placeKeys = await backfillPlaceKeys(s);
         const r = await rebuildScoreFacts(s);
-        process.stdout.write(`${JSON.stringify(r)}\n`);
+        process.stdout.write(`${JSON.stringify({ ...r, placeKeys })}\n`);
       });
     });
 }
