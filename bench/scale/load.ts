@@ -114,7 +114,7 @@ async function runSize(dialect: Dialect, appeals: number) {
         bare: `${bench}/bare`,
         aggregate: `${bench}/aggregate?start=${start}&end=${end}`,
         dashboard: `${api}/api/v1/metrics/summary?period=${MONTH}&unitId=${encodeURIComponent(me.json.scope.rootId)}`,
-        dashboardOverdueCount: `${api}/api/v1/appeals?status=${ACTIVE}&overdue=true&pageSize=1`,
+        dashboardOverdueCount: `${api}/api/v1/appeals?status=${ACTIVE}&overdue=true&pageSize=0`,
         rankings: `${api}/api/v1/metrics/rankings?period=${MONTH}&peerGroup=${encodeURIComponent(peerGroup)}`,
         appealList: `${api}/api/v1/appeals`,
       };

@@ -31,6 +31,12 @@ describe('appeal list total', () => {
     expect(district.items).toHaveLength(4);
   });
 
+  it('pageSize 0 answers the total alone (the dashboard counters)', async () => {
+    const only = await list('leaderCity', '?type=suggestion&pageSize=0');
+    expect(only).toMatchObject({ total: 1, items: [], pageSize: 0 });
+    expect((await h.api('leaderCity', 'GET', '/api/v1/appeals?pageSize=-1')).statusCode).toBe(400);
+  });
+
   it('is exact below the cap, and each scope keeps its own appeals', async () => {
     const suggestions = await list('leaderCity', '?type=suggestion');
     expect(suggestions.total).toBe(1);

@@ -118,7 +118,7 @@ export class AppealQueryService {
         : f.sort === 'created_asc'
           ? rows.orderBy('created_at', 'asc').orderBy('id')
           : rows.orderBy('created_at', 'desc').orderBy('id', 'desc');
-    const items = await rows.limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
+    const items = f.pageSize === 0 ? [] : await rows.limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
     return { items: items.map((r) => toListItem(r, now)), total: Math.min(counted, cap), ...(counted > cap ? { totalCapped: true } : {}), page: f.page, pageSize: f.pageSize };
   }
 

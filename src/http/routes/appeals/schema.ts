@@ -86,6 +86,8 @@ export const ListQuery = z.strictObject({
   view: z.enum(['all', 'inbox', 'queue']).optional(),
   sort: z.enum(['created_desc', 'created_asc', 'due_asc']).optional(),
   ...Paging,
+  /** 0: only the total (the dashboard's counters), no page is read. */
+  pageSize: z.coerce.number().int().min(0).max(500).default(20),
 });
 
 export const ListItem = z.object({

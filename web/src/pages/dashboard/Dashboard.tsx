@@ -612,8 +612,8 @@ export default function Dashboard({ bigScreen = false }: { bigScreen?: boolean }
   const live = useAsync(
     async (signal) => {
       const [o, q] = await Promise.all([
-        api<Page<AppealListItem>>('/api/v1/appeals', { query: { status: ACTIVE, overdue: 'true', pageSize: 1 }, signal }),
-        api<Page<AppealListItem>>('/api/v1/appeals', { query: { view: 'queue', pageSize: 1 }, signal }),
+        api<Page<AppealListItem>>('/api/v1/appeals', { query: { status: ACTIVE, overdue: 'true', pageSize: 0 }, signal }),
+        api<Page<AppealListItem>>('/api/v1/appeals', { query: { view: 'queue', pageSize: 0 }, signal }),
       ]);
       return { overdue: o.total, queue: q.total };
     },

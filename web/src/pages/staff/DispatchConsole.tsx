@@ -19,7 +19,7 @@ import { ErrorState, errorText } from '../../components/States.tsx';
 const ACTIVE = 'submitted,returned,dispatched,accepted,contacted';
 
 async function total(query: Record<string, string | number>, signal: AbortSignal): Promise<number> {
-  return (await api<Page<AppealListItem>>('/api/v1/appeals', { query: { ...query, pageSize: 1 }, signal })).total;
+  return (await api<Page<AppealListItem>>('/api/v1/appeals', { query: { ...query, pageSize: 0 }, signal })).total;
 }
 
 /** Approvals waiting on the centre. The list API cannot filter on them yet, so the appeals in

@@ -32,7 +32,7 @@ const LABELS: Record<Filter, MessageKey> = {
 };
 
 async function count(q: AppealQuery, signal: AbortSignal): Promise<number> {
-  return (await api<Page<AppealListItem>>('/api/v1/appeals', { query: { ...q, pageSize: 1 }, signal })).total;
+  return (await api<Page<AppealListItem>>('/api/v1/appeals', { query: { ...q, pageSize: 0 }, signal })).total;
 }
 
 export default function Workbench() {
