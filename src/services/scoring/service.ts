@@ -34,7 +34,7 @@ import type { CategoryService } from '../categories.ts';
 import type { ServiceContext } from '../context.ts';
 import { UNIT_TYPE_LABELS, type OrgService } from '../org.ts';
 import { requirePermission, type Principal, type StaffPrincipal } from '../principal.ts';
-import { PERIOD_RULE, PUBLISH_DRAWS, recomputeFromEvents, snapshotFactRows, sourceCountsFor, type AssessmentParameters, type SnapshotFigures } from './assessment.ts';
+import { PERIOD_RULE, PUBLISH_DRAWS, recomputeFromEvents, REPEAT_PLACE, snapshotFactRows, sourceCountsFor, type AssessmentParameters, type SnapshotFigures } from './assessment.ts';
 import {
   caseMixFromStrata,
   figuresView,
@@ -641,7 +641,7 @@ export class ScoringService {
       followers: (fact) =>
         scoringRepo.repeatFollowers(
           this.ctx.readDb,
-          { appealId: fact.appealId, closedAt: fact.closedAt ?? 0, citizenKey: fact.citizenKey ?? null, regionCode: fact.regionCode, categoryId: fact.categoryId },
+          { appealId: fact.appealId, closedAt: fact.closedAt ?? 0, citizenKey: fact.citizenKey ?? null, regionCode: fact.regionCode, placeKey: fact.placeKey ?? null, categoryId: fact.categoryId },
           W,
           now,
         ),
@@ -823,7 +823,10 @@ export class ScoringService {
                   : 1;
       const repeatWhy =
         rk === 'repeat'
-          ? { zh: '办结后 90 天内出现同一群众或同一地点的同类诉求(重复诉求)', en: 'A repeat (same citizen, or same place, same category) followed within 90 days of closure' }
+          ? {
+              zh: '办结后 90 天内出现同一群众、或同一地点(同一街镇内的同一小区、村、学校或道路门牌)的同类诉求(重复诉求)',
+              en: 'A repeat followed within 90 days of closure: same category, from the same citizen or about the same place (one compound, village, school or road number in the same township)',
+            }
           : rk === 'pending'
             ? { zh: '90 天观察期未满,尚未发现重复,暂不计入', en: 'The 90-day window is still open and no repeat was seen: not counted yet' }
             : { zh: '办结后 90 天内未出现重复诉求', en: 'No repeat within 90 days of closure' };
@@ -1037,6 +1040,7 @@ export class ScoringService {
       periodRule: PERIOD_RULE,
       caseMixStrata: 'category|type|channel',
       repeatWindowDays: REPEAT_WINDOW_DAYS,
+      repeatPlace: REPEAT_PLACE,
       asOf: now - PUBLISH_GRACE_MS,
       units,
     };
