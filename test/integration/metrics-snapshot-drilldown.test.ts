@@ -117,6 +117,27 @@ describe('drill-down of a published snapshot', () => {
     expect((await h.api(null, 'GET', `/api/v1/metrics/snapshots/${snapId}/drilldown?unitId=a-ps1&metric=volume`)).statusCode).toBe(401);
   });
 
+  it('a snapshot published without its facts (before migration 0013) is drillable once a verification has stored them', async () => {
+    const drill = () => h.api('leaderCity', 'GET', `/api/v1/metrics/snapshots/${snapId}/drilldown?unitId=a-ps1&metric=volume`);
+    const before = await drill();
+    expect(before.statusCode, before.body).toBe(200);
+    await h.s.ctx.db.deleteFrom('score_snapshot_facts').where('snapshot_id', '=', snapId).execute();
+    const missing = await drill();
+    expect(missing.statusCode).toBe(409);
+    expect(missing.json().error.code).toBe('SNAPSHOT_FACTS_MISSING');
+    // A handler cannot trigger it; the auditor's verification stores them.
+    expect((await h.api('handA1', 'POST', `/api/v1/metrics/snapshots/${snapId}/verify`)).statusCode).toBe(403);
+    const v = await h.api('auditor', 'POST', `/api/v1/metrics/snapshots/${snapId}/verify`);
+    expect(v.json()).toMatchObject({ ok: true, storedFactsOk: true, storedFactsBackfilled: true });
+    const after = await drill();
+    expect(after.statusCode, after.body).toBe(200);
+    expect(after.json().items).toEqual(before.json().items);
+    // Once only: the next verification checks what was stored.
+    expect((await h.api('auditor', 'POST', `/api/v1/metrics/snapshots/${snapId}/verify`)).json()).toMatchObject({ ok: true, storedFactsOk: true, storedFactsBackfilled: false });
+    const audited = await h.s.ctx.db.selectFrom('audit_log').select('action').where('object_id', '=', snapId).where('action', '=', 'metrics.snapshot.facts.backfill').execute();
+    expect(audited).toHaveLength(1);
+  });
+
   it('reports stored per-appeal facts that were altered behind the application’s back', async () => {
     const verify = async () => (await h.api('auditor', 'POST', `/api/v1/metrics/snapshots/${snapId}/verify`)).json();
     const q = () => h.s.ctx.db.updateTable('score_snapshot_facts').where('snapshot_id', '=', snapId).where('appeal_id', '=', ids.D2!);

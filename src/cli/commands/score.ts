@@ -143,7 +143,8 @@ export function register(program: Command): void {
             r.ok ? `核验通过 / verified: ${row.period_label} 与事件重算结果完全一致(${r.appeals} 件诉求)` : `核验未通过 / verification FAILED: ${row.period_label}`,
             `封签 seal: ${r.sealOk ? '完好 / intact' : '不符 / BROKEN'};输入哈希 facts hash: ${r.factsHashMatches ? '一致 / matches' : `不一致 / differs (${r.recomputedFactsHash})`}`,
           ];
-          if (r.storedFactsOk !== null) lines.push(`逐件诉求数据 stored per-appeal facts: ${r.storedFactsOk ? '一致 / match' : '被改动 / ALTERED'}`);
+          if (r.storedFactsBackfilled) lines.push('逐件诉求数据 stored per-appeal facts: 已从事件补存 / stored now from the events (the snapshot predates them)');
+          else if (r.storedFactsOk !== null) lines.push(`逐件诉求数据 stored per-appeal facts: ${r.storedFactsOk ? '一致 / match' : '被改动 / ALTERED'}`);
           if (r.differenceCount > 0) {
             lines.push(`差异 ${r.differenceCount} 项 / ${r.differenceCount} difference(s)(已发布 → 重算 / published → recomputed):`);
             for (const d of r.differences.slice(0, 50)) lines.push(`  ${d.path}: ${JSON.stringify(d.a)} → ${JSON.stringify(d.b)}`);

@@ -139,6 +139,11 @@ export type VerifyResult = {
    * row's statistics are those of its fact (null: the snapshot was published without them).
    */
   storedFactsOk: boolean | null;
+  /**
+   * The snapshot had no stored facts (published before migration 0013) and this verification stored
+   * them: the facts replayed from the events, which it found equal to the published factsHash.
+   */
+  storedFactsBackfilled: boolean;
 };
 
 export type DrillOutcome = string;
@@ -666,7 +671,7 @@ export class ScoringService {
     if (!unit) throw errors.notFound(`Unit ${q.unitId}`, '单位');
     if (!p.permissions.has('metrics.audit') && !this.inScope(p, unit)) throw scopeError();
     if (Number(row.appeals) > 0 && !(await scoringRepo.hasSnapshotFacts(this.ctx.db, id))) {
-      throw new AppError(409, 'SNAPSHOT_FACTS_MISSING', '该快照发布时未保存逐件诉求数据,无法下钻;请用核验功能从事件重算', 'This snapshot was published without its per-appeal facts, so it cannot be drilled into; verify it to recompute it from the events', { snapshotId: id });
+      throw new AppError(409, 'SNAPSHOT_FACTS_MISSING', '该快照发布时未保存逐件诉求数据,暂无法下钻;请先核验该快照,核验通过后将补存逐件数据', 'This snapshot was published without its per-appeal facts; verify it — a verification that passes stores them, and the drill-down then works', { snapshotId: id });
     }
     const subtree = q.subtree ?? false;
     const ids = subtree ? this.subtreeIds(units, unit) : [unit.id];
@@ -1092,7 +1097,7 @@ export class ScoringService {
     const differences = diffSnapshots(snapshot, rebuilt).filter((d) => d.path !== 'contentHash');
     const stored = await scoringRepo.snapshotFacts(this.ctx.db, id);
     const storedFacts = stored.map((f) => parseFact(f.fact));
-    const storedFactsOk =
+    let storedFactsOk =
       stored.length === 0 && Number(row.appeals) > 0
         ? null
         : hashFacts(storedFacts) === snapshot.factsHash &&
@@ -1100,6 +1105,13 @@ export class ScoringService {
             const cols = statColumnsOf(storedFacts[i]!);
             return STAT_COLUMNS.every((c) => Number(f[c]) === cols[c]);
           });
+    // A snapshot published before its facts were stored becomes drillable once the events are shown to
+    // reproduce it exactly: the replayed facts are then the published ones (their hash is sealed).
+    let storedFactsBackfilled = false;
+    if (storedFactsOk === null && sealOk && differences.length === 0 && r.factsHash === snapshot.factsHash) {
+      storedFactsBackfilled = await this.backfillSnapshotFacts(p, row.id, snapshot.period.label, r, snapshot.figures.parameters.asOf);
+      storedFactsOk = storedFactsBackfilled ? true : null;
+    }
     const result: VerifyResult = {
       ok: sealOk && differences.length === 0 && storedFactsOk !== false,
       sealOk,
@@ -1109,6 +1121,7 @@ export class ScoringService {
       differenceCount: differences.length,
       differences: differences.slice(0, 200),
       storedFactsOk,
+      storedFactsBackfilled,
     };
     await this.audit.record(p, {
       action: 'metrics.snapshot.verify',
@@ -1118,6 +1131,20 @@ export class ScoringService {
       details: { period: snapshot.period.label, differences: differences.length, sealOk, storedFactsOk },
     });
     return result;
+  }
+
+  /** Stores a verified snapshot's replayed facts (insert-only); false when another verification did first. */
+  private async backfillSnapshotFacts(p: Principal, snapshotId: string, label: string, r: Awaited<ReturnType<typeof recomputeFromEvents>>, asOf: number): Promise<boolean> {
+    try {
+      await this.ctx.db.transaction().execute(async (trx) => {
+        await scoringRepo.insertSnapshotFacts(trx, snapshotFactRows(snapshotId, r, asOf));
+        await this.audit.record(p, { action: 'metrics.snapshot.facts.backfill', objectType: 'score_snapshot', objectId: snapshotId, outcome: 'success', details: { period: label, appeals: r.facts.length } }, trx);
+      });
+      return true;
+    } catch (e) {
+      if (await scoringRepo.hasSnapshotFacts(this.ctx.db, snapshotId)) return false;
+      throw e;
+    }
   }
 }
 

@@ -101,6 +101,6 @@ export const ExplainResponse = loose({ appealId: z.string(), fact: Any, contribu
 export const SnapshotMetaSchema = loose({ id: z.string(), period: PeriodSchema, publishedAt: Num, publishedBy: z.string().nullable(), asOf: Num, factsHash: z.string(), contentHash: z.string(), appeals: Num, units: Num });
 export const SnapshotListResponse = loose({ items: z.array(SnapshotMetaSchema) });
 export const SnapshotResponse = loose({ meta: SnapshotMetaSchema, sealOk: z.boolean(), config: Any, parameters: Any, units: z.array(Any), rankings: z.array(Any), latent: z.array(Any) });
-export const VerifyResponse = loose({ ok: z.boolean(), sealOk: z.boolean(), factsHashMatches: z.boolean(), recomputedFactsHash: z.string(), appeals: Num, differenceCount: Num, differences: z.array(Any), storedFactsOk: z.boolean().nullable() });
+export const VerifyResponse = loose({ ok: z.boolean(), sealOk: z.boolean(), factsHashMatches: z.boolean(), recomputedFactsHash: z.string(), appeals: Num, differenceCount: Num, differences: z.array(Any), storedFactsOk: z.boolean().nullable(), storedFactsBackfilled: z.boolean() });
 export const ConfigResponse = loose({ config: Any, defaults: Any, updatedAt: NumN, updatedBy: z.string().nullable() });
 export const SignalsResponse = loose({ period: PeriodSchema, items: z.array(Any) });
