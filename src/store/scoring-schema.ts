@@ -70,6 +70,12 @@ export interface ScoreStatTable extends StatColumns {
   channel: string;
 }
 
+/** score_stats summed per unit and Beijing month ('YYYY-MM'), kept by triggers on score_stats (migration 0016). */
+export interface ScoreStatMonthTable extends StatColumns {
+  unit_id: string;
+  month: string;
+}
+
 export interface ScoreSnapshotTable {
   id: string;
   period_label: string;
@@ -107,6 +113,7 @@ export interface ScoreSnapshotFactTable extends StatColumns {
 export interface ScoringTables {
   score_facts: ScoreFactTable;
   score_stats: ScoreStatTable;
+  score_stats_month: ScoreStatMonthTable;
   score_snapshots: ScoreSnapshotTable;
   score_snapshot_facts: ScoreSnapshotFactTable;
 }

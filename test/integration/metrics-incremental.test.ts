@@ -17,7 +17,7 @@ import type { StaffActionInput } from '../../src/services/appeals/handling.ts';
 import { assess, PERIOD_RULE, sourceCountsFor } from '../../src/services/scoring/assessment.ts';
 import { figuresView, groupFacts, sumByKey } from '../../src/services/scoring/engine.ts';
 import { factRow, factsFromEvents, statKeyOf, statKeyString, statColumnsOf, addColumns, zeroColumns, type ScoreFact } from '../../src/services/scoring/facts.ts';
-import { parsePeriod, type ScorePeriod } from '../../src/services/scoring/period.ts';
+import { monthLabelOf, parsePeriod, type ScorePeriod } from '../../src/services/scoring/period.ts';
 import { rebuildScoreFacts } from '../../src/services/scoring/projector.ts';
 import { scoringRepo } from '../../src/store/repositories/scoring.ts';
 import { STAT_COLUMNS } from '../../src/store/scoring-schema.ts';
@@ -176,6 +176,17 @@ describe('incremental = full recompute on a generated city', () => {
     }
   }, 180_000);
 
+  it('keeps the per-unit month sums (score_stats_month, kept by triggers) equal to the recomputed sums', async () => {
+    const want = new Map<string, Record<string, number>>();
+    for (const f of await replayAll()) {
+      const k = `${f.unitId}|${monthLabelOf(f.periodAt)}`;
+      const c = want.get(k) ?? zeroColumns();
+      addColumns(c as never, statColumnsOf(f));
+      want.set(k, c);
+    }
+    await expectMonthRows(want);
+  }, 180_000);
+
   it('gives the same figures for every unit and many periods, to the last bit', async () => {
     const replayed = await replayAll();
     const units = await s.scoring.units();
@@ -302,8 +313,23 @@ describe('incremental = full recompute on a generated city', () => {
     expect(v).toMatchObject({ ok: true, differenceCount: 0, factsHashMatches: true });
     // The read model rebuilt from scratch is the one maintained incrementally.
     const before = await s.ctx.db.selectFrom('score_facts').select(['appeal_id', 'fact']).orderBy('appeal_id').execute();
+    const monthsBefore = await s.ctx.db.selectFrom('score_stats_month').selectAll().where((eb) => eb.or(STAT_COLUMNS.map((c) => eb(c, '<>', 0)))).orderBy('unit_id').orderBy('month').execute();
     await rebuildScoreFacts(s);
     const rebuilt = await s.ctx.db.selectFrom('score_facts').select(['appeal_id', 'fact']).orderBy('appeal_id').execute();
     expect(rebuilt).toEqual(before);
+    const monthsAfter = await s.ctx.db.selectFrom('score_stats_month').selectAll().orderBy('unit_id').orderBy('month').execute();
+    expect(monthsAfter.map((r) => ({ ...r }))).toEqual(monthsBefore.map((r) => ({ ...r })));
   }, 180_000);
 });
+
+/** score_stats_month holds exactly `want` (unit|month → sums); rows left at zero count as absent. */
+async function expectMonthRows(want: Map<string, Record<string, number>>): Promise<void> {
+  const rows = await s.ctx.db.selectFrom('score_stats_month').selectAll().execute();
+  const got = new Map<string, (typeof rows)[number]>(rows.map((r) => [`${r.unit_id}|${r.month}`, r]));
+  expect(rows.length).toBeGreaterThan(0);
+  for (const k of new Set([...want.keys(), ...got.keys()])) {
+    const w = want.get(k) ?? zeroColumns();
+    const g = got.get(k);
+    for (const c of STAT_COLUMNS) expect(g ? Number(g[c]) : 0, `${k} ${c}`).toBe(w[c]);
+  }
+}

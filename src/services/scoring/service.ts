@@ -341,11 +341,11 @@ export class ScoringService {
 
   private async trend(period: ScorePeriod, unitIds: readonly string[], config: MetricsConfig): Promise<TrendPoint[]> {
     const months = trailingMonths(period, 12);
-    const rows = await scoringRepo.statsGroupedBy(this.ctx.readDb, months[0]!.startDay, months[months.length - 1]!.endDay, unitIds, 'day');
+    // Twelve rows per unit from the month sums, not every day × stratum row of the year.
+    const rows = await scoringRepo.statsByMonth(this.ctx.readDb, months.map((m) => m.label), unitIds);
     const byMonth = new Map(months.map((m) => [m.label, zeroColumns()] as const));
     for (const r of rows) {
-      const label = monthLabelOf(Number(r.key) * DAY_MS);
-      const c = byMonth.get(label);
+      const c = byMonth.get(r.key);
       if (c) addColumns(c, r.cols);
     }
     return months.map((m) => {
@@ -387,7 +387,11 @@ export class ScoringService {
     const config = await this.config();
     const units = await this.units();
     const subtree = this.subtreeIds(units, unit);
-    const perUnit = sumByKey(await scoringRepo.statsByUnit(this.ctx.readDb, period.startDay, period.endDay, { unitIds: subtree }));
+    const perUnit = sumByKey(
+      period.kind === 'month'
+        ? await scoringRepo.monthStatsByUnit(this.ctx.readDb, period.label, subtree)
+        : await scoringRepo.statsByUnit(this.ctx.readDb, period.startDay, period.endDay, { unitIds: subtree }),
+    );
     const total = zeroColumns();
     for (const c of perUnit.values()) addColumns(total, c);
     const figures = figuresView(unit.id, total, config);

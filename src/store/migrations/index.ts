@@ -14,6 +14,7 @@ import * as m0012 from './0012_rating_staff_session.ts';
 import * as m0013 from './0013_snapshot_facts.ts';
 import * as m0014 from './0014_hot_indexes.ts';
 import * as m0015 from './0015_place_key.ts';
+import * as m0016 from './0016_stats_month.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -35,6 +36,7 @@ const STEPS: Record<string, Step> = {
   '0013_snapshot_facts': m0013,
   '0014_hot_indexes': m0014,
   '0015_place_key': m0015,
+  '0016_stats_month': m0016,
 };
 
 class CodeProvider implements MigrationProvider {

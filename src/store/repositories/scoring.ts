@@ -154,6 +154,8 @@ export class ScoringRepository {
 
   async clear(db: Executor): Promise<void> {
     await db.deleteFrom('score_stats').execute();
+    // The triggers left the month rows at zero; they go too.
+    await db.deleteFrom('score_stats_month').execute();
     await db.deleteFrom('score_facts').execute();
   }
 
@@ -189,7 +191,27 @@ export class ScoringRepository {
     return rows.map((r) => ({ key: String((r as Record<string, unknown>)[by]), sub: '', cols: toColumns(r as Record<string, unknown>) }));
   }
 
-  /** Sums per unit and day (the 12-month trend uses day → month). */
+  /** Sums of the given months ('YYYY-MM') over a set of units, per month (score_stats_month). */
+  async statsByMonth(db: Executor, months: readonly string[], unitIds: readonly string[]): Promise<GroupedStats[]> {
+    if (unitIds.length === 0 || months.length === 0) return [];
+    const rows = await db
+      .selectFrom('score_stats_month')
+      .where('month', 'in', months as string[])
+      .where('unit_id', 'in', unitIds as string[])
+      .select(['month', ...sumSelections()])
+      .groupBy('month')
+      .execute();
+    return rows.map((r) => ({ key: r.month, sub: '', cols: toColumns(r as Record<string, unknown>) }));
+  }
+
+  /** Sums of one month ('YYYY-MM') per unit (score_stats_month). */
+  async monthStatsByUnit(db: Executor, month: string, unitIds: readonly string[]): Promise<GroupedStats[]> {
+    if (unitIds.length === 0) return [];
+    const rows = await db.selectFrom('score_stats_month').where('month', '=', month).where('unit_id', 'in', unitIds as string[]).select(['unit_id', ...STAT_COLUMNS]).execute();
+    return rows.map((r) => ({ key: r.unit_id, sub: '', cols: toColumns(r as Record<string, unknown>) }));
+  }
+
+  /** Sums per unit and day. */
   async statsByUnitDay(db: Executor, startDay: number, endDay: number, unitIds: readonly string[]): Promise<GroupedStats[]> {
     if (unitIds.length === 0) return [];
     const rows = await db
