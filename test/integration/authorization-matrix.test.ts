@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTORS, Fixtures, type Actor, type Entry, type Req } from '../support/matrix.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { MATRIX } from './authorization-matrix.table.ts';
+import { isStaffRoute } from '../../src/http/plugins/auth.ts';
 
 let h: Harness;
 let fx: Fixtures;
@@ -54,6 +55,30 @@ describe('authorization matrix', () => {
     const urls = new Set(h.app.routeRegistry.map((r) => r.url));
     const stale = Object.keys(MATRIX).filter((k) => !known.has(k) && !(k.startsWith('* ') && urls.has(k.slice(2))));
     expect(stale, `entries for routes that do not exist:\n${stale.join('\n')}`).toEqual([]);
+  });
+
+  it('closes every /api/v1 route to anonymous callers except those the table opens to them', () => {
+    const wrong = h.app.routeRegistry
+      .filter((r) => ROUTE_METHODS.has(r.method) && r.url.startsWith('/api/v1/'))
+      .filter((r) => {
+        const open = (entriesOf(r.method, r.url) ?? []).some((e) => e.allow.includes('anon') || e.anonStatus !== undefined);
+        return isStaffRoute(r.method, r.url) === open;
+      })
+      .map((r) => `${r.method} ${r.url}`);
+    expect(wrong, `PUBLIC_API_ROUTES (src/http/plugins/auth.ts) disagrees with the table for:\n${wrong.join('\n')}`).toEqual([]);
+  });
+
+  it('refuses an anonymous caller of a staff route with 401 before looking at its input', async () => {
+    const failures: string[] = [];
+    const routes = h.app.routeRegistry.filter((r) => ROUTE_METHODS.has(r.method) && isStaffRoute(r.method, r.url));
+    expect(routes.length).toBeGreaterThan(50);
+    for (const r of routes) {
+      const url = `${r.url.replace(/:[A-Za-z]+/g, '..%00bad').replace('*', 'x')}?page=-1&pageSize=abc&period=not-a-period`;
+      const hasBody = r.method !== 'GET' && r.method !== 'DELETE';
+      const res = await h.app.inject({ method: r.method as Method, url, ...(hasBody ? { payload: '{"unterminated": ', headers: { 'content-type': 'application/json' } } : {}) });
+      if (res.statusCode !== 401 || !res.body.includes('UNAUTHENTICATED')) failures.push(`${r.method} ${r.url}: ${res.statusCode} ${res.body.slice(0, 120)}`);
+    }
+    expect(failures, failures.join('\n')).toEqual([]);
   });
 
   it('every route as every role, inside and outside the owning unit', async () => {

@@ -35,6 +35,45 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The API endpoints anyone may call without a staff session (the citizen's side, reference data, sign-in).
+ * Every other `/api/v1` route is refused with 401 before its input is even parsed or validated: staff
+ * routes are closed by default, and an anonymous caller learns nothing of their schemas. (The web app's
+ * files, the API docs and Open311 — which has its own API keys — are outside `/api/v1`.)
+ * authorization-matrix.test.ts checks this list against the table of who may call what.
+ */
+export const PUBLIC_API_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/v1/categories',
+  'GET /api/v1/regions',
+  'GET /api/v1/captcha',
+  'GET /api/v1/security/policy',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/appeals',
+  'POST /api/v1/classify',
+  'POST /api/v1/track',
+  'POST /api/v1/track/rating',
+  'GET /api/v1/consultations',
+  'GET /api/v1/consultations/:id',
+  'GET /api/v1/consultations/:id/suggestions',
+  'GET /api/v1/consultations/:id/results',
+  'POST /api/v1/consultations/:id/suggestions',
+  'POST /api/v1/consultations/:id/suggestions/:sid/support',
+  'GET /api/v1/surveys/open',
+  'GET /api/v1/surveys/:id',
+  'POST /api/v1/surveys/:id/responses',
+  'GET /api/v1/kb/search',
+  'GET /api/v1/kb/articles/:id/public',
+  'POST /api/v1/kb/queries/:id/click',
+  'POST /api/v1/kb/resolutions',
+  'GET /api/v1/interop/import-fields',
+]);
+
+/** Whether a route (method + Fastify url pattern) needs a staff session. */
+export function isStaffRoute(method: string, url: string | undefined): boolean {
+  if (url === undefined || !url.startsWith('/api/v1/')) return false;
+  return !PUBLIC_API_ROUTES.has(`${method === 'HEAD' ? 'GET' : method} ${url}`);
+}
+
 export function registerAuth(app: FastifyInstance, s: Services): void {
   app.decorateRequest('staff', null);
   app.decorateRequest('staffSession', null);
@@ -64,6 +103,11 @@ export function registerAuth(app: FastifyInstance, s: Services): void {
     }
     req.staff = auth.principal;
     req.staffSession = { csrfToken: auth.csrfToken, restriction: auth.restriction, viaCookie: !bearer };
+  });
+  // Before the body is parsed: an anonymous request to a staff route is refused whatever it carries.
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    if (!req.staff && isStaffRoute(req.method, req.routeOptions.url)) throw errors.unauthenticated();
+    return payload;
   });
 }
 
