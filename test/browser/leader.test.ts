@@ -29,6 +29,8 @@ describe('leader barometer', () => {
     await page.getByTestId('map-chart').waitFor();
     await page.getByTestId('panel-ranking').locator('tbody tr.ant-table-row').first().waitFor();
     await page.getByTestId('panel-funnel').locator('canvas').first().waitFor();
+    // The figures say when they were computed (the server keeps a dashboard answer for a few seconds).
+    expect(await page.getByTestId('dash-asof').textContent()).toMatch(/数据截至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     await screenshot(page, 'leader-dashboard-1920');
     await screenshot(page, 'leader-dashboard-1920-full', { fullPage: true });
 
