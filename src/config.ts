@@ -49,7 +49,7 @@ const schema = z.object({
    */
   FIGURES_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
   /** The appeal list counts matches up to this many, then answers "more than" (an exact count of millions is a scan per page). */
-  LIST_TOTAL_CAP: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
+  LIST_TOTAL_CAP: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(256 * 1024),
   ...NOTIFY_CONFIG_SHAPE,
   // Security (issue 6, docs/security.md): demo mode, second factor, passwords, captcha, rate limits, retention.
