@@ -10,7 +10,10 @@ type ListPage = { items: { id: string }[]; total: number; totalCapped?: boolean 
 
 beforeAll(async () => {
   h = await createHarness({ env: { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false', LIST_TOTAL_CAP: '3' } });
-  for (let i = 0; i < 4; i++) await submit(h, { type: i === 0 ? 'suggestion' : 'complaint' });
+  for (let i = 0; i < 4; i++) {
+    await submit(h, { type: i === 0 ? 'suggestion' : 'complaint' });
+    h.clock.now += 60_000;
+  }
   await submit(h, { regionCode: '360603' });
 });
 afterAll(async () => h?.close());
@@ -35,6 +38,15 @@ describe('appeal list total', () => {
     const only = await list('leaderCity', '?type=suggestion&pageSize=0');
     expect(only).toMatchObject({ total: 1, items: [], pageSize: 0 });
     expect((await h.api('leaderCity', 'GET', '/api/v1/appeals?pageSize=-1')).statusCode).toBe(400);
+  });
+
+  it('orders a list of appeals in hand (sorted apart from the creation index) as any other list', async () => {
+    const all = (await list('leaderCity', '?pageSize=50')).items.map((x) => x.id);
+    const inHand = (await list('leaderCity', '?status=submitted,dispatched,returned&pageSize=50')).items.map((x) => x.id);
+    expect(inHand.length).toBeGreaterThan(1);
+    expect(inHand).toEqual(all.filter((id) => inHand.includes(id)));
+    const oldest = (await list('leaderCity', '?status=submitted,dispatched,returned&sort=created_asc&pageSize=50')).items.map((x) => x.id);
+    expect(oldest).toEqual([...inHand].reverse());
   });
 
   it('is exact below the cap, and each scope keeps its own appeals', async () => {

@@ -68,6 +68,9 @@ export interface TrackingView {
   steps: { at: string; text: string; textEn: string }[];
 }
 
+/** Statuses of appeals not yet answered or awaiting the citizen's rating: a bounded set at any volume. */
+const IN_HAND: ReadonlySet<string> = new Set(['submitted', 'returned', 'dispatched', 'accepted', 'contacted', 'replied']);
+
 export class AppealQueryService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -112,12 +115,17 @@ export class AppealQueryService {
       .executeTakeFirst();
     const counted = Number(totalRow?.n ?? 0);
     let rows = q.selectAll();
+    // Appeals still in hand are few whatever the history: gather them by their status index and sort
+    // them, rather than walk the creation-time index (on PostgreSQL one walk per monthly partition, each
+    // to its end where none matches: 97 → 8 ms for the overdue list at 100k).
+    const inHand = f.view === 'queue' || f.overdue === true || (f.status !== undefined && f.status.length > 0 && f.status.every((x) => IN_HAND.has(x)));
+    const created = inHand ? sql`created_at + 0` : sql.ref('created_at');
     rows =
       f.sort === 'due_asc'
         ? rows.orderBy('handle_due_at', 'asc').orderBy('id')
         : f.sort === 'created_asc'
-          ? rows.orderBy('created_at', 'asc').orderBy('id')
-          : rows.orderBy('created_at', 'desc').orderBy('id', 'desc');
+          ? rows.orderBy(created, 'asc').orderBy('id')
+          : rows.orderBy(created, 'desc').orderBy('id', 'desc');
     const items = f.pageSize === 0 ? [] : await rows.limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
     return { items: items.map((r) => toListItem(r, now)), total: Math.min(counted, cap), ...(counted > cap ? { totalCapped: true } : {}), page: f.page, pageSize: f.pageSize };
   }
