@@ -3,13 +3,13 @@
 // out, since every appeal is in it) lists every district's appeals; a district's staff only their own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submit } from '../support/appeals.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, FUNCTIONAL_ENV, type Harness } from '../support/harness.ts';
 
 let h: Harness;
 type ListPage = { items: { id: string }[]; total: number; totalCapped?: boolean };
 
 beforeAll(async () => {
-  h = await createHarness({ env: { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false', LIST_TOTAL_CAP: '3' } });
+  h = await createHarness({ env: { ...FUNCTIONAL_ENV, LIST_TOTAL_CAP: '3' } });
   for (let i = 0; i < 4; i++) {
     await submit(h, { type: i === 0 ? 'suggestion' : 'complaint' });
     h.clock.now += 60_000;

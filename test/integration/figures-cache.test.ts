@@ -5,12 +5,12 @@
 // and the kept answer never crosses a data scope — the scope is checked before the cache is asked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act, closedByRating, REPLY, submit } from '../support/appeals.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, FUNCTIONAL_ENV, type Harness } from '../support/harness.ts';
 
 let h: Harness;
 
 beforeAll(async () => {
-  h = await createHarness({ env: { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false', FIGURES_CACHE_SECONDS: '5' } });
+  h = await createHarness({ env: { ...FUNCTIONAL_ENV, FIGURES_CACHE_SECONDS: '5' } });
 });
 afterAll(async () => h?.close());
 

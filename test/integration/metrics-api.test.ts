@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/domain/metrics/index.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, FUNCTIONAL_ENV, type Harness } from '../support/harness.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -51,7 +51,7 @@ const REPLY = '经查,已责令工地停止夜间施工,并将持续巡查,依�
 
 beforeAll(async () => {
   // The security layer's captcha, second factor and rate limits have their own tests; here they would only get in the way.
-  h = await createHarness({ env: { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false' } });
+  h = await createHarness({ env: FUNCTIONAL_ENV });
   // March 2026 in 清江区 (a) and 东湖区 (b).
   // A1 a-ps1: on time all along, 😄 solved.
   await submit('A1');

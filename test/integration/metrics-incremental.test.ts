@@ -22,6 +22,7 @@ import { rebuildScoreFacts } from '../../src/services/scoring/projector.ts';
 import { scoringRepo } from '../../src/store/repositories/scoring.ts';
 import { STAT_COLUMNS } from '../../src/store/scoring-schema.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { FUNCTIONAL_ENV } from '../support/harness.ts';
 
 const HOUR = 3600_000;
 let db: TestDatabase;
@@ -37,7 +38,7 @@ async function replayAll(): Promise<ScoreFact[]> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase({ CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false' });
+  db = await createTestDatabase(FUNCTIONAL_ENV);
   s = await createServices(db.config, { now: () => clock.now });
   await seedDemo(s, { appeals: 2500, seed: 20261124, months: 4 });
 

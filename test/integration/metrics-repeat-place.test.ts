@@ -10,7 +10,7 @@ import { periodFromAssessment } from '../../src/services/scoring/period.ts';
 import { backfillPlaceKeys } from '../../src/services/scoring/place-keys.ts';
 import { rebuildScoreFacts } from '../../src/services/scoring/projector.ts';
 import { act, REPLY, submit } from '../support/appeals.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, FUNCTIONAL_ENV, type Harness } from '../support/harness.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -53,7 +53,7 @@ async function get(user: string, url: string, status = 200) {
 type Item = { appealId: string; score: number | null; followedBy: string[] };
 
 beforeAll(async () => {
-  h = await createHarness({ env: { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false' } });
+  h = await createHarness({ env: FUNCTIONAL_ENV });
   // March 2026, one street (城关街道), four closed noise complaints from four citizens:
   //   X at 丽华小区, Z at 锦绣华庭, R at 人民路18号, N with no specific place (the street only).
   await noise('X', '清江区城关街道丽华小区3栋502', '13800000001');

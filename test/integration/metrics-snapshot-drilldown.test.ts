@@ -4,7 +4,7 @@
 // snapshot's; the frozen items add up to the published figures; scope and bad input are refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act, REPLY, submit } from '../support/appeals.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, FUNCTIONAL_ENV, type Harness } from '../support/harness.ts';
 
 const HOUR = 3600_000;
 const PHONE = '13812345678';
@@ -34,7 +34,7 @@ const live = (what: string): Promise<Drill> => get('leaderCity', `/api/v1/metric
 const idsOf = (d: Drill) => d.items.map((i) => i.appealId);
 
 beforeAll(async () => {
-  h = await createHarness({ env: { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false' } });
+  h = await createHarness({ env: FUNCTIONAL_ENV });
   // March 2026, a-ps1: D1 rated 😄 solved, D2 rated 😟 not solved (both closed by the rating).
   for (const [key, level, solved] of [['D1', 5, 'yes'], ['D2', 2, 'no']] as const) {
     await submitAs(key);

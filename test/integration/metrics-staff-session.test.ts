@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/http/plugins/auth.ts';
 import { act, REPLY, submit } from '../support/appeals.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, FUNCTIONAL_ENV, type Harness } from '../support/harness.ts';
 
 const HOUR = 3600_000;
 const PHONE = '13812345678';
@@ -33,7 +33,7 @@ const ratingRow = (key: string) =>
   h.s.ctx.db.selectFrom('ratings').select(['actor_id', 'staff_user_id', 'staff_session']).where('appeal_id', '=', ids[key]!).executeTakeFirstOrThrow();
 
 beforeAll(async () => {
-  h = await createHarness({ env: { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false' } });
+  h = await createHarness({ env: FUNCTIONAL_ENV });
   for (const k of ['S1', 'S2', 'P1']) await repliedAppeal(k, 'a-ps1', 'handA1');
   await repliedAppeal('Q1', 'a-ps2', 'handA2');
   h.clock.now += HOUR;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { closedByRating, replied, submit } from '../support/appeals.ts';
 import { TEST_DB } from '../support/db.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, FUNCTIONAL_ENV, type Harness } from '../support/harness.ts';
 
 /** Counts the queries sent through a Kysely instance, by kind of statement. */
 class QueryCounter implements KyselyPlugin {
@@ -36,7 +36,7 @@ describe.skipIf(TEST_DB !== 'postgres')('read pool on PostgreSQL (read-only sess
   let period: string;
 
   beforeAll(async () => {
-    h = await createHarness({ env: { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false' }, readOnlyPool: true });
+    h = await createHarness({ env: FUNCTIONAL_ENV, readOnlyPool: true });
     expect(h.s.ctx.handle.readReplica).toBe(true);
     // The services read ctx.readDb at each call: the counting wrapper shares the read pool.
     h.s.ctx.readDb = h.s.ctx.readDb.withPlugin(reads);

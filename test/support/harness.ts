@@ -52,6 +52,9 @@ export const TEST_SECURITY_ENV: Record<string, string> = {
   TEXT_RETRAIN_HOURS: '0',
 };
 
+/** Functional tests of one feature: the captcha, the second factor and the rate limits are off (they have their own tests). */
+export const FUNCTIONAL_ENV: Record<string, string> = { CAPTCHA_ENABLED: 'false', MFA_REQUIRED_ROLES: 'none', RATE_LIMITS_ENABLED: 'false' };
+
 export async function createHarness(opts: { start?: number; env?: Record<string, string>; enrolMfa?: boolean; readOnlyPool?: boolean } = {}): Promise<Harness> {
   const db = await createTestDatabase({ ...TEST_SECURITY_ENV, ...opts.env }, opts.readOnlyPool !== undefined ? { readOnlyPool: opts.readOnlyPool } : {});
   const clock = { now: opts.start ?? Date.parse('2026-03-02T09:00:00+08:00') };
