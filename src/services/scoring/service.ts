@@ -83,6 +83,15 @@ const SIGNAL_LABELS: Record<SignalKind, { zh: string; en: string }> = {
   'contact-disputed': { zh: '联系存疑', en: 'Contact disputed by the citizen' },
 };
 
+/**
+ * 重复诉求 of one closed appeal from its probe flags: a repeat when the same citizen or the same place
+ * appealed again within the window; pending while the window is still open; otherwise no repeat.
+ */
+function repeatKindOf(f: { closed_at: number; by_citizen: number; by_place: number }, now: number): 'repeat' | 'pending' | 'no-repeat' {
+  if (f.by_citizen || f.by_place) return 'repeat';
+  return f.closed_at + REPEAT_WINDOW_DAYS * DAY_MS > now ? 'pending' : 'no-repeat';
+}
+
 export function peerGroupLabel(peerGroup: string): { zh: string; en: string } {
   const [type = '', level = ''] = peerGroup.split(':');
   const t = UNIT_TYPE_LABELS[type] ?? { zh: type, en: type };
@@ -360,8 +369,9 @@ export class ScoringService {
     const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, filter, REPEAT_WINDOW_DAYS * DAY_MS, now);
     let repeat: LatentView['repeat'] = null;
     if (flags.length > 0) {
-      const num = flags.filter((f) => f.by_citizen || f.by_place).length;
-      const pending = flags.filter((f) => !f.by_citizen && !f.by_place && f.closed_at + REPEAT_WINDOW_DAYS * DAY_MS > now).length;
+      const kinds = flags.map((f) => repeatKindOf(f, now));
+      const num = kinds.filter((k) => k === 'repeat').length;
+      const pending = kinds.filter((k) => k === 'pending').length;
       repeat = { rate: makeRate(num, flags.length - pending), repeats: num, pending, windowDays: REPEAT_WINDOW_DAYS };
     }
     const sc = (await sourceCountsFor(this.ctx.readDb, period, [unit])).get(unit.id)!;
@@ -644,8 +654,7 @@ export class ScoringService {
       status: 'a.status',
       repeatKinds: async () => {
         const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, subtree ? { unitPathPrefix: unit.path } : { unitId: unit.id }, W, now);
-        const kind = (f: (typeof flags)[number]) => (f.by_citizen || f.by_place ? 'repeat' : f.closed_at + W > now ? 'pending' : 'no-repeat');
-        return new Map(flags.map((f) => [f.appeal_id, kind(f)] as const));
+        return new Map(flags.map((f) => [f.appeal_id, repeatKindOf(f, now)] as const));
       },
       followers: (fact) =>
         scoringRepo.repeatFollowers(
