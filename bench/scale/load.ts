@@ -63,16 +63,22 @@ interface Target {
   url: string;
   headers?: Record<string, string>;
   body?: (i: number) => unknown;
+  /** Run after each of this target's slices (and its warm-up), outside the timing. */
+  after?: () => Promise<unknown>;
 }
 
 /** Each target loaded for `seconds` in all, in `rounds` slices interleaved with the others; latencies pooled. */
 async function interleaved(targets: Target[]): Promise<Record<string, LoadResult>> {
   const pooled = new Map(targets.map((t) => [t.name, { lat: [] as number[], ok: 0, errors: 0, seconds: 0, statuses: {} as Record<string, number> }]));
-  for (const t of targets) await runLoad({ url: t.url, concurrency, seconds: 1, ...(t.headers ? { headers: () => t.headers! } : {}), ...(t.body ? { body: t.body } : {}) }); // warm-up
+  for (const t of targets) {
+    await runLoad({ url: t.url, concurrency, seconds: 1, ...(t.headers ? { headers: () => t.headers! } : {}), ...(t.body ? { body: t.body } : {}) }); // warm-up
+    await t.after?.();
+  }
   for (let r = 0; r < rounds; r++) {
     for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
       const p = pooled.get(t.name)!;
       const res = await runLoad({ url: t.url, concurrency, seconds: seconds / rounds, latencies: p.lat, ...(t.headers ? { headers: () => t.headers! } : {}), ...(t.body ? { body: t.body } : {}) });
+      await t.after?.();
       p.ok += res.ok;
       p.errors += res.errors;
       p.seconds += res.seconds;
@@ -133,7 +139,7 @@ async function runSize(dialect: Dialect, appeals: number) {
       const region = regions.json.items.find((r) => r.code.length === 9)?.code ?? regions.json.items.at(-1)!.code;
       log(`${dialect} · ${appeals} · submissions under ${concurrency} clients …`);
       const writes = await interleaved([
-        { name: 'bareInsert', url: `${bench}/bare-insert`, body: submissionBody(region) },
+        { name: 'bareInsert', url: `${bench}/bare-insert`, body: submissionBody(region), after: () => fetch(`${bench}/bare-cleanup`, { method: 'POST' }) },
         { name: 'submission', url: `${api}/api/v1/appeals`, body: submissionBody(region) },
       ]);
       const afterWrites = await memory();

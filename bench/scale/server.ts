@@ -3,6 +3,7 @@
 //   GET  /bare          a constant answer (the floor of an HTTP round trip through Fastify);
 //   GET  /aggregate     a bare SQL aggregate: select unit_id, count(*) from appeals over [start, end) group by unit_id;
 //   POST /bare-insert   bench/ingest's bare insert of the same appeal row and event (bench/lib/bare.ts);
+//   POST /bare-cleanup  deletes what the bare insert wrote (between slices, not timed);
 //   GET  /memory        this process's heap and resident memory.
 import Fastify from 'fastify';
 import { sql } from 'kysely';
@@ -30,6 +31,15 @@ bench.get('/aggregate', async (req) => {
   return { items: rows.map((r) => ({ unitId: r.unit_id, n: Number(r.n) })) };
 });
 registerBareInsert(bench, s, '/bare-insert');
+// Between slices: the bare insert's rows go, so that the product's next slice does not start by catching
+// its near-duplicate index up on thousands of appeals the baseline wrote (a stall that was measured as
+// the product's p99 before this existed).
+bench.post('/bare-cleanup', async () => {
+  const ids = s.ctx.db.selectFrom('appeals').select('id').where('intake_unit_id', '=', 'bench');
+  const events = await s.ctx.db.deleteFrom('appeal_events').where('appeal_id', 'in', ids).executeTakeFirst();
+  const appeals = await s.ctx.db.deleteFrom('appeals').where('intake_unit_id', '=', 'bench').executeTakeFirst();
+  return { appeals: Number(appeals.numDeletedRows), events: Number(events.numDeletedRows) };
+});
 bench.get('/memory', async () => ({ ...procMemory('self'), ...heapMemory() }));
 await bench.listen({ port: 0, host: '127.0.0.1' });
 
