@@ -111,6 +111,12 @@ export class OrgService {
     return [...this.units.values()];
   }
 
+  /** True when a scope path is the root of the only tree: every unit, and so every appeal, lies in it. */
+  async coversAll(scopePath: string): Promise<boolean> {
+    const roots = (await this.all()).filter((u) => u.parentId === null);
+    return roots.length === 1 && roots[0]!.path === scopePath;
+  }
+
   /** The root of the data scope of a user in `unitId` (a 综治中心's staff see their 政法委's subtree). */
   async scopeRootFor(unitId: string): Promise<Unit> {
     const u = await this.require(unitId);

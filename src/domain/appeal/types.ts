@@ -56,6 +56,8 @@ export const STATUS_LABELS: Record<AppealStatus, { zh: string; en: string }> = {
 };
 
 export const TERMINAL_STATUSES: ReadonlySet<AppealStatus> = new Set(['merged', 'redirected', 'unreasonable']);
+/** States of an appeal not yet closed: waiting for dispatch, in a unit's hands, or awaiting the rating. */
+export const OPEN_STATUSES: ReadonlySet<AppealStatus> = new Set(['submitted', 'returned', 'dispatched', 'accepted', 'contacted', 'replied']);
 /** States in which a unit holds the appeal and the handling clock runs. */
 export const IN_HANDLING_STATUSES: ReadonlySet<AppealStatus> = new Set(['dispatched', 'accepted', 'contacted']);
 

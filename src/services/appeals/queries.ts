@@ -2,7 +2,7 @@
 // citizen's tracking view in plain words, unmasking with a reason (audited), and task lists.
 import { sql } from 'kysely';
 import type { AppealEvent } from '../../domain/appeal/events.ts';
-import { REDIRECT_CHANNEL_LABELS, STATUS_LABELS, type AppealStatus, type RedirectChannel } from '../../domain/appeal/types.ts';
+import { OPEN_STATUSES, REDIRECT_CHANNEL_LABELS, STATUS_LABELS, type AppealStatus, type RedirectChannel } from '../../domain/appeal/types.ts';
 import { errors } from '../../lib/errors.ts';
 import { normalizePhone } from '../../lib/pii.ts';
 import { scopeFilter } from '../../store/repositories/appeals.ts';
@@ -68,9 +68,6 @@ export interface TrackingView {
   steps: { at: string; text: string; textEn: string }[];
 }
 
-/** Statuses of appeals not yet answered or awaiting the citizen's rating: a bounded set at any volume. */
-const IN_HAND: ReadonlySet<string> = new Set(['submitted', 'returned', 'dispatched', 'accepted', 'contacted', 'replied']);
-
 export class AppealQueryService {
   constructor(
     private readonly ctx: ServiceContext,
@@ -83,10 +80,9 @@ export class AppealQueryService {
     requirePermission(p, 'appeal.read');
     const now = this.ctx.now();
     let q = this.ctx.db.selectFrom('appeals');
-    // A scope that is the whole (single-rooted) org tree holds for every appeal: the predicate would
-    // only make the database gather and sort the whole city instead of reading the newest first.
-    const roots = (await this.org.all()).filter((u) => u.parentId === null);
-    if (!(roots.length === 1 && roots[0]!.path === p.scopePath)) q = q.where(scopeFilter([p.scopePath]));
+    // A scope that is the whole org tree holds for every appeal: the predicate would only make the
+    // database gather and sort the whole city instead of reading the newest first.
+    if (!(await this.org.coversAll(p.scopePath))) q = q.where(scopeFilter([p.scopePath]));
     if (f.view === 'inbox') q = q.where('unit_id', '=', p.unitId);
     if (f.view === 'queue') q = q.where('status', 'in', ['submitted', 'returned']);
     if (f.status && f.status.length > 0) q = q.where('status', 'in', f.status);
@@ -115,10 +111,10 @@ export class AppealQueryService {
       .executeTakeFirst();
     const counted = Number(totalRow?.n ?? 0);
     let rows = q.selectAll();
-    // Appeals still in hand are few whatever the history: gather them by their status index and sort
+    // Open appeals are few whatever the history: gather them by their status index and sort
     // them, rather than walk the creation-time index (on PostgreSQL one walk per monthly partition, each
     // to its end where none matches: 97 → 8 ms for the overdue list at 100k).
-    const inHand = f.view === 'queue' || f.overdue === true || (f.status !== undefined && f.status.length > 0 && f.status.every((x) => IN_HAND.has(x)));
+    const inHand = f.view === 'queue' || f.overdue === true || (f.status !== undefined && f.status.length > 0 && f.status.every((x) => OPEN_STATUSES.has(x as AppealStatus)));
     const created = inHand ? sql`created_at + 0` : sql.ref('created_at');
     rows =
       f.sort === 'due_asc'

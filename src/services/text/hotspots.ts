@@ -4,6 +4,7 @@
 // the day it appears until it is resolved (化解) — which feeds the 潜绩 slot 热点化解 of its owner unit.
 import { HotspotDetector, type Hotspot } from '../../domain/text/index.ts';
 import { makeRate } from '../../domain/metrics/rates.ts';
+import { OPEN_STATUSES, type AppealStatus } from '../../domain/appeal/types.ts';
 import type { HotspotsResolved } from '../../domain/metrics/latent.ts';
 import { inScope } from '../../domain/access/scope.ts';
 import { errors } from '../../lib/errors.ts';
@@ -23,7 +24,6 @@ const SAME_HOTSPOT_OVERLAP = 0.34;
 /** Resolved (化解): at least this share of its appeals closed, and the last 14 days' volume at most half its peak. */
 const CLOSED_SHARE = 0.8;
 const QUIET_SPAN = 14 * DAY;
-const OPEN_STATUSES = ['submitted', 'returned', 'dispatched', 'accepted', 'contacted', 'replied'];
 
 export interface HotspotView {
   id: string;
@@ -179,7 +179,7 @@ export class HotspotService {
         .where('hotspot_appeals.hotspot_id', '=', h.id)
         .execute();
       if (members.length === 0) continue;
-      const open = members.filter((m) => OPEN_STATUSES.includes(m.status)).length;
+      const open = members.filter((m) => OPEN_STATUSES.has(m.status as AppealStatus)).length;
       const closedShare = 1 - open / members.length;
       // The peak 14-day volume against the last 14 days.
       const times = members.map((m) => Number(m.created_at)).sort((a, b) => a - b);
