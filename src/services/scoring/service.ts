@@ -92,6 +92,9 @@ function repeatKindOf(f: { closed_at: number; by_citizen: number; by_place: numb
   return f.closed_at + REPEAT_WINDOW_DAYS * DAY_MS > now ? 'pending' : 'no-repeat';
 }
 
+/** A period as part of a cache key: a custom period and a month with the same label stay apart. */
+const periodKey = (p: ScorePeriod) => `${p.kind}|${p.label}|${p.start}|${p.end}`;
+
 export function peerGroupLabel(peerGroup: string): { zh: string; en: string } {
   const [type = '', level = ''] = peerGroup.split(':');
   const t = UNIT_TYPE_LABELS[type] ?? { zh: type, en: type };
@@ -351,7 +354,7 @@ export class ScoringService {
   private async trend(period: ScorePeriod, unitIds: readonly string[], config: MetricsConfig): Promise<TrendPoint[]> {
     const months = trailingMonths(period, 12);
     // Twelve rows per unit from the month sums, not every day × stratum row of the year.
-    const rows = await scoringRepo.statsByMonth(this.ctx.readDb, months.map((m) => m.label), unitIds);
+    const rows = await scoringRepo.monthStats(this.ctx.readDb, months.map((m) => m.label), unitIds, 'month');
     const byMonth = new Map(months.map((m) => [m.label, zeroColumns()] as const));
     for (const r of rows) {
       const c = byMonth.get(r.key);
@@ -389,7 +392,7 @@ export class ScoringService {
   async summary(p: StaffPrincipal, q: { period?: string | undefined; unitId?: string | undefined }) {
     const unit = await this.requireUnit(p, q.unitId);
     const period = this.period(q.period);
-    const answer = await this.summaries.get(`${unit.id}|${period.kind}|${period.label}|${period.start}|${period.end}`, () => this.computeSummary(unit, period));
+    const answer = await this.summaries.get(`${unit.id}|${periodKey(period)}`, () => this.computeSummary(unit, period));
     return { ...answer.value, asOf: answer.asOf, cached: answer.cached };
   }
 
@@ -399,7 +402,7 @@ export class ScoringService {
     const subtree = this.subtreeIds(units, unit);
     const perUnit = sumByKey(
       period.kind === 'month'
-        ? await scoringRepo.monthStatsByUnit(this.ctx.readDb, period.label, subtree)
+        ? await scoringRepo.monthStats(this.ctx.readDb, [period.label], subtree, 'unit_id')
         : await scoringRepo.statsByUnit(this.ctx.readDb, period.startDay, period.endDay, { unitIds: subtree }),
     );
     const total = zeroColumns();
@@ -493,7 +496,7 @@ export class ScoringService {
     const g = await this.requirePeerGroup(p, q.peerGroup);
     const period = this.period(q.period);
     const rankRates = q.rates ?? false;
-    const answer = await this.rankingAnswers.get(`${g}|${period.kind}|${period.label}|${period.start}|${period.end}|${rankRates}`, () => this.ranking(period, g, { rankRates }));
+    const answer = await this.rankingAnswers.get(`${g}|${periodKey(period)}|${rankRates}`, () => this.ranking(period, g, { rankRates }));
     const r = { ...answer.value, cached: answer.value.cached || answer.cached };
     const l = peerGroupLabel(g);
     const units = await this.unitMap();

@@ -178,7 +178,7 @@ export class ScoringRepository {
   }
 
   /** Sums of score_stats over [startDay, endDay) for a set of units, grouped by one key column. */
-  async statsGroupedBy(db: Executor, startDay: number, endDay: number, unitIds: readonly string[], by: 'category_id' | 'type' | 'channel' | 'day'): Promise<GroupedStats[]> {
+  async statsGroupedBy(db: Executor, startDay: number, endDay: number, unitIds: readonly string[], by: 'category_id' | 'type' | 'channel'): Promise<GroupedStats[]> {
     if (unitIds.length === 0) return [];
     const rows = await db
       .selectFrom('score_stats')
@@ -191,38 +191,17 @@ export class ScoringRepository {
     return rows.map((r) => ({ key: String((r as Record<string, unknown>)[by]), sub: '', cols: toColumns(r as Record<string, unknown>) }));
   }
 
-  /** Sums of the given months ('YYYY-MM') over a set of units, per month (score_stats_month). */
-  async statsByMonth(db: Executor, months: readonly string[], unitIds: readonly string[]): Promise<GroupedStats[]> {
+  /** Sums of score_stats_month over some months ('YYYY-MM') and a set of units, per month or per unit. */
+  async monthStats(db: Executor, months: readonly string[], unitIds: readonly string[], by: 'month' | 'unit_id'): Promise<GroupedStats[]> {
     if (unitIds.length === 0 || months.length === 0) return [];
     const rows = await db
       .selectFrom('score_stats_month')
       .where('month', 'in', months as string[])
       .where('unit_id', 'in', unitIds as string[])
-      .select(['month', ...sumSelections()])
-      .groupBy('month')
+      .select([by, ...sumSelections()])
+      .groupBy(by)
       .execute();
-    return rows.map((r) => ({ key: r.month, sub: '', cols: toColumns(r as Record<string, unknown>) }));
-  }
-
-  /** Sums of one month ('YYYY-MM') per unit (score_stats_month). */
-  async monthStatsByUnit(db: Executor, month: string, unitIds: readonly string[]): Promise<GroupedStats[]> {
-    if (unitIds.length === 0) return [];
-    const rows = await db.selectFrom('score_stats_month').where('month', '=', month).where('unit_id', 'in', unitIds as string[]).select(['unit_id', ...STAT_COLUMNS]).execute();
-    return rows.map((r) => ({ key: r.unit_id, sub: '', cols: toColumns(r as Record<string, unknown>) }));
-  }
-
-  /** Sums per unit and day. */
-  async statsByUnitDay(db: Executor, startDay: number, endDay: number, unitIds: readonly string[]): Promise<GroupedStats[]> {
-    if (unitIds.length === 0) return [];
-    const rows = await db
-      .selectFrom('score_stats')
-      .where('day', '>=', startDay)
-      .where('day', '<', endDay)
-      .where('unit_id', 'in', unitIds as string[])
-      .select(['unit_id', 'day', ...sumSelections()])
-      .groupBy(['unit_id', 'day'])
-      .execute();
-    return rows.map((r) => ({ key: r.unit_id, sub: String(r.day), cols: toColumns(r as Record<string, unknown>) }));
+    return rows.map((r) => ({ key: String((r as Record<string, unknown>)[by]), sub: '', cols: toColumns(r as Record<string, unknown>) }));
   }
 
   /** Sums of score_facts rows (the per-appeal contributions) in a period, grouped by a column. */
