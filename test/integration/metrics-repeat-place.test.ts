@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeFromEvents } from '../../src/services/scoring/assessment.ts';
 import { periodFromAssessment } from '../../src/services/scoring/period.ts';
-import { backfillPlaceKeys } from '../../src/services/scoring/place-keys.ts';
+import { backfillPlaceKeys } from '../../src/services/appeals/place.ts';
 import { rebuildScoreFacts } from '../../src/services/scoring/projector.ts';
 import { act, REPLY, submit } from '../support/appeals.ts';
 import { createHarness, FUNCTIONAL_ENV, type Harness } from '../support/harness.ts';

@@ -8,7 +8,7 @@ import { loadConfig } from '../../config.ts';
 import { createServices, type Services } from '../../services/index.ts';
 import type { SystemPrincipal } from '../../services/principal.ts';
 import { rebuildScoreFacts } from '../../services/scoring/projector.ts';
-import { backfillPlaceKeys } from '../../services/scoring/place-keys.ts';
+import { backfillPlaceKeys } from '../../services/appeals/place.ts';
 import { peerGroupLabel } from '../../services/scoring/service.ts';
 import type { PeerRankingView } from '../../services/scoring/engine.ts';
 

@@ -4,7 +4,7 @@
 // appeals.place_key is written once at intake; score_facts.place_key is the fact's placeKey.
 //
 // Existing appeals keep place_key null here: the index needs the PII key, which migrations do not have.
-// `minbiao score rebuild` fills it from the decrypted address and title (src/services/scoring/place-keys.ts)
+// `minbiao score rebuild` fills it from the decrypted address and title (src/services/appeals/place.ts)
 // and rebuilds the facts; until then an old appeal is a repeat only by the same citizen (docs/metrics.md).
 //
 // The repeat probe becomes an equality on place, township and category and a range on created_at:
