@@ -42,16 +42,20 @@ class VersionedConnection implements DatabaseConnection {
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
     const res = await this.inner.executeQuery<R>(q);
-    if (isDataWrite(q.sql)) {
-      if (this.inTransaction) this.dirty = true;
-      else this.version.bump();
-    }
+    this.wrote(q);
     return res;
   }
 
-  streamQuery<R>(q: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    if (isDataWrite(q.sql)) this.dirty = true;
-    return this.inner.streamQuery<R>(q, chunkSize);
+  async *streamQuery<R>(q: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    yield* this.inner.streamQuery<R>(q, chunkSize);
+    this.wrote(q);
+  }
+
+  /** After a statement ran: a write moves the version now, or at COMMIT inside a transaction. */
+  private wrote(q: CompiledQuery): void {
+    if (!isDataWrite(q.sql)) return;
+    if (this.inTransaction) this.dirty = true;
+    else this.version.bump();
   }
 }
 
