@@ -45,16 +45,7 @@ export class Scheduler extends LeasedJob<TickReport> {
     }
     report.leader = true;
     const sys = (job: string): SystemPrincipal => ({ kind: 'system', job });
-    const guard = async (fn: () => Promise<boolean>): Promise<boolean> => {
-      try {
-        return await fn();
-      } catch (e) {
-        // One appeal that cannot be processed (a concurrent change) must not stop the others.
-        report.errors++;
-        ctx.log.warn({ err: e }, 'scheduler item failed');
-        return false;
-      }
-    };
+    const guard = this.guardCounting(report);
 
     // 1. Response deadline passed without a first contact.
     for (;;) {
@@ -103,45 +94,8 @@ export class Scheduler extends LeasedJob<TickReport> {
     }
 
     // 3. 回访: replied appeals whose handling deadline has passed without the citizen's rating.
+    report.callbacks += await this.scheduleCallbacks(now, report);
     const cal = await this.s.calendar.calendar();
-    for (;;) {
-      const rows = await ctx.db
-        .selectFrom('appeals')
-        .leftJoin('tasks', (j) => j.onRef('tasks.appeal_id', '=', 'appeals.id').onRef('tasks.round', '=', 'appeals.round').on('tasks.kind', '=', 'callback'))
-        .select(['appeals.id', 'appeals.round', 'appeals.region_code', 'appeals.intake_unit_id'])
-        .where('appeals.status', '=', 'replied')
-        .where('appeals.handle_due_at', '<', now)
-        .where('tasks.id', 'is', null)
-        .limit(BATCH)
-        .execute();
-      for (const r of rows) {
-        const ok = await guard(async () => {
-          const taskId = newId(now);
-          const dueAt = addWorkingDays(now, 1, cal);
-          await this.s.writer.apply(sys('callback'), r.id, () => ({ action: 'schedule_callback', payload: { taskId, dueAt } }), {
-            after: async (trx) => {
-              await repos.tasks.insertOnce(trx, {
-                id: taskId,
-                kind: 'callback',
-                appeal_id: r.id,
-                region_code: r.region_code,
-                unit_id: r.intake_unit_id,
-                round: r.round,
-                status: 'open',
-                created_at: now,
-                due_at: dueAt,
-                done_at: null,
-                done_by: null,
-                result: null,
-              });
-            },
-          });
-          return true;
-        });
-        if (ok) report.callbacks++;
-      }
-      if (rows.length < BATCH || report.errors > 50) break;
-    }
 
     // 4. Rectification (整改) for the bottom two faces: contact within 1 working day, fix within 15.
     // Only ratings of the last RECTIFICATION_WINDOW_DAYS: enough to catch up after any downtime, and the
@@ -213,5 +167,69 @@ export class Scheduler extends LeasedJob<TickReport> {
       ctx.log.info({ scheduler: report }, 'scheduler tick');
     }
     return report;
+  }
+
+  /**
+   * Opens a 回访 task for every replied appeal whose handling deadline passed before `now` without the
+   * citizen's rating; returns how many. Public so a scene can let this one job see a later hour.
+   */
+  async scheduleCallbacks(now: number, errors: { errors: number } = { errors: 0 }): Promise<number> {
+    const ctx = this.s.ctx;
+    const guard = this.guardCounting(errors);
+    const sys = (job: string): SystemPrincipal => ({ kind: 'system', job });
+    const cal = await this.s.calendar.calendar();
+    let done = 0;
+    for (;;) {
+      const rows = await ctx.db
+        .selectFrom('appeals')
+        .leftJoin('tasks', (j) => j.onRef('tasks.appeal_id', '=', 'appeals.id').onRef('tasks.round', '=', 'appeals.round').on('tasks.kind', '=', 'callback'))
+        .select(['appeals.id', 'appeals.round', 'appeals.region_code', 'appeals.intake_unit_id'])
+        .where('appeals.status', '=', 'replied')
+        .where('appeals.handle_due_at', '<', now)
+        .where('tasks.id', 'is', null)
+        .limit(BATCH)
+        .execute();
+      for (const r of rows) {
+        const ok = await guard(async () => {
+          const taskId = newId(now);
+          const dueAt = addWorkingDays(now, 1, cal);
+          await this.s.writer.apply(sys('callback'), r.id, () => ({ action: 'schedule_callback', payload: { taskId, dueAt } }), {
+            after: async (trx) => {
+              await repos.tasks.insertOnce(trx, {
+                id: taskId,
+                kind: 'callback',
+                appeal_id: r.id,
+                region_code: r.region_code,
+                unit_id: r.intake_unit_id,
+                round: r.round,
+                status: 'open',
+                created_at: now,
+                due_at: dueAt,
+                done_at: null,
+                done_by: null,
+                result: null,
+              });
+            },
+          });
+          return true;
+        });
+        if (ok) done++;
+      }
+      if (rows.length < BATCH || errors.errors > 50) break;
+    }
+    return done;
+  }
+
+  /** Runs one item; a failure (a concurrent change) is counted and logged and must not stop the others. */
+  private guardCounting(count: { errors: number }): (fn: () => Promise<boolean>) => Promise<boolean> {
+    return async (fn) => {
+      try {
+        return await fn();
+      } catch (e) {
+        count.errors++;
+        this.s.ctx.log.warn({ err: e }, 'scheduler item failed');
+        return false;
+      }
+    };
   }
 }

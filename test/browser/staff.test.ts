@@ -3,7 +3,7 @@
 // where the pages promise it. Fails on any console error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { apiAs, launch, login, openPage, screenshot, setScene, startServer, type Scene, type Server } from './support.ts';
+import { apiAs, awaitingCallback, launch, login, openPage, screenshot, setScene, startServer, type Scene, type Server } from './support.ts';
 
 let server: Server;
 let browser: Browser;
@@ -55,28 +55,23 @@ describe('dispatcher console', () => {
   });
 
   it('records a 回访 answer as a rating', async () => {
-    // An answered appeal waiting for its callback.
+    const code = await awaitingCallback(server);
     const disp = await apiAs(server.url, 'dispatcher');
-    const replied = await disp('GET', '/api/v1/tasks?kind=callback&status=open&pageSize=200');
-    const open = (replied.json.items as { appealStatus: string; trackingCode: string }[]).find((x) => x.appealStatus === 'replied');
-    expect(open, 'the demo has an answered appeal waiting for its callback').toBeDefined();
     const t = await openPage(browser, { width: 1440, height: 900 });
     const { page } = t;
     await login(t, server.url, 'dispatcher');
     await page.getByTestId('dc-callbacks').click();
     await page.getByTestId('callbacks').locator('tbody tr.ant-table-row').first().waitFor();
-    if (open) {
-      await page.getByTestId(`callback-${open.trackingCode}`).click();
-      const modal = page.locator('.ant-modal').filter({ hasText: '记录回访' });
-      await modal.getByTestId('face-5').click();
-      await modal.getByText('已解决', { exact: true }).click();
-      await modal.getByText('联系过', { exact: true }).click();
-      await modal.getByTestId('callback-ok').click();
-      await modal.waitFor({ state: 'detached' });
-      const after = await disp('GET', `/api/v1/appeals?q=${open.trackingCode}`);
-      expect(after.json.items[0].status).toBe('closed');
-      expect(after.json.items[0].lastRatingLevel).toBe(5);
-    }
+    await page.getByTestId(`callback-${code}`).click();
+    const modal = page.locator('.ant-modal').filter({ hasText: '记录回访' });
+    await modal.getByTestId('face-5').click();
+    await modal.getByText('已解决', { exact: true }).click();
+    await modal.getByText('联系过', { exact: true }).click();
+    await modal.getByTestId('callback-ok').click();
+    await modal.waitFor({ state: 'detached' });
+    const after = await disp('GET', `/api/v1/appeals?q=${code}`);
+    expect(after.json.items[0].status).toBe('closed');
+    expect(after.json.items[0].lastRatingLevel).toBe(5);
     expect(t.errors).toEqual([]);
     await t.context.close();
   });

@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { seedDemo } from '../../src/services/demo-seed.ts';
+import { Scheduler } from '../../src/jobs/scheduler.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
@@ -193,4 +194,45 @@ export async function setScene(base: string): Promise<Scene> {
     if (a.unitId !== handlerUnitId) await disp('POST', `/api/v1/appeals/${a.id}/actions`, { action: 'transfer', unitId: handlerUnitId, reason: '属地管辖,转由辖区派出所办理' });
   }
   return { handlerUnitId, queued: [2, 3, 6, 7].map((i) => created[i]!.trackingCode), dispatched };
+}
+
+/**
+ * An answered appeal waiting for its 回访: a hotline appeal handled to a reply through the API, then the
+ * scheduler's callback job run as if its handling deadline had passed (the demo has such appeals only
+ * at some hours of the week, so a journey cannot count on one). Returns the tracking code.
+ */
+export async function awaitingCallback(server: Server): Promise<string> {
+  const disp = await apiAs(server.url, 'dispatcher');
+  const hand = await apiAs(server.url, 'handler');
+  const me = await hand('GET', '/api/v1/auth/me');
+  const unitId = me.json.user.unitId as string;
+  const unit = await hand('GET', `/api/v1/units/${unitId}`);
+  const a = await disp('POST', '/api/v1/appeals', {
+    type: 'complaint',
+    categoryId: 'order.noise',
+    title: '广场舞音响声音过大',
+    body: '每天晚上八点到十点,小区广场跳舞的音响开得很大,家里老人心脏不好,希望管一管音量。',
+    regionCode: unit.json.regionCode,
+    address: '人民路 88 号',
+    anonymous: false,
+    citizenName: '李女士',
+    phone: '13907918888',
+  });
+  if (a.status !== 201) throw new Error(`hotline submission failed: ${a.status} ${JSON.stringify(a.json)}`);
+  const id = a.json.id as string;
+  const steps: [typeof disp, Record<string, unknown>][] = [
+    [disp, { action: 'dispatch', unitId }],
+    [hand, { action: 'accept' }],
+    [hand, { action: 'contact', method: 'phone', note: '已电话联系' }],
+    [hand, { action: 'reply', text: '您好!社区民警已到现场与广场舞队伍负责人沟通,约定晚九点前结束并调低音量,我们将持续巡查。' }],
+  ];
+  for (const [as, body] of steps) {
+    const r = await as('POST', `/api/v1/appeals/${id}/actions`, body);
+    if (r.status !== 200) throw new Error(`${String(body.action)} failed: ${r.status} ${JSON.stringify(r.json)}`);
+  }
+  const detail = await disp('GET', `/api/v1/appeals/${id}`);
+  const handleDueAt = Date.parse(detail.json.handleDueAt as string);
+  const opened = await new Scheduler(server.services).scheduleCallbacks(handleDueAt + 60_000);
+  if (opened < 1) throw new Error('the callback job opened no task');
+  return a.json.trackingCode as string;
 }
