@@ -95,6 +95,17 @@ export class AppealAnalyzer {
     };
   }
 
+  /**
+   * Loads what the first analysis would otherwise load while a citizen waits: the classifier (trained
+   * from the seed sentences when the deployment has none), the tokenizer's dictionary, the gazetteer
+   * and the near-duplicate index of the last 90 days. A lookup only: nothing is stored.
+   */
+  async warm(): Promise<void> {
+    const region = (await this.org.regions())[0];
+    if (!region) return;
+    await this.analyze({ title: '小区楼下深夜噪音扰民', body: '晚上十一点以后仍有施工噪音,影响休息。', address: null, regionCode: region.code, categoryId: null, phoneIdx: null, at: this.ctx.now() });
+  }
+
   private async route(input: AnalysisInput, predicted: Analysis['predicted'], confident: boolean, categoryId: string | null, region: string, repeatOf: string | null): Promise<Route> {
     if (!this.classifier.autoDispatch) return { kind: 'triage', reason: '未启用智能分派' };
     if (!predicted) return { kind: 'triage', reason: '没有可用的分类模型' };
