@@ -12,6 +12,7 @@ import type { SystemPrincipal } from '../services/principal.ts';
 
 const BATCH = 200;
 const RECTIFICATION_WINDOW_DAYS = 30;
+const sys = (job: string): SystemPrincipal => ({ kind: 'system', job });
 
 export interface TickReport {
   ranAt: number;
@@ -44,7 +45,6 @@ export class Scheduler extends LeasedJob<TickReport> {
       return report;
     }
     report.leader = true;
-    const sys = (job: string): SystemPrincipal => ({ kind: 'system', job });
     const guard = this.guardCounting(report);
 
     // 1. Response deadline passed without a first contact.
@@ -68,30 +68,7 @@ export class Scheduler extends LeasedJob<TickReport> {
     }
 
     // 2. Handling deadline passed: mark overdue and escalate to the unit above (督办).
-    for (;;) {
-      const rows = await ctx.db
-        .selectFrom('appeals')
-        .select(['id', 'handle_due_at', 'unit_id', 'intake_unit_id'])
-        .where('status', 'in', ['submitted', 'returned', 'dispatched', 'accepted', 'contacted'])
-        .where('handle_due_at', '<', now)
-        .where('handle_overdue', '=', 0)
-        .orderBy('handle_due_at')
-        .limit(BATCH)
-        .execute();
-      for (const r of rows) {
-        const ok = await guard(async () => {
-          await this.s.writer.apply(sys('overdue'), r.id, () => ({ action: 'mark_overdue', payload: { kind: 'handle', dueAt: r.handle_due_at } }));
-          const above = r.unit_id ? await this.s.org.parentOf(r.unit_id) : await this.s.org.parentOf(r.intake_unit_id);
-          await this.s.writer.apply(sys('escalate'), r.id, () => ({
-            action: 'supervise',
-            payload: { note: `超过办理期限,系统自动提级督办${above ? `(${above.name})` : ''}`, byUnitId: above?.id ?? null, automatic: true },
-          }));
-          return true;
-        });
-        if (ok) report.handleOverdue++;
-      }
-      if (rows.length < BATCH || report.errors > 50) break;
-    }
+    report.handleOverdue += await this.markHandleOverdue(now, report);
 
     // 3. 回访: replied appeals whose handling deadline has passed without the citizen's rating.
     report.callbacks += await this.scheduleCallbacks(now, report);
@@ -169,6 +146,42 @@ export class Scheduler extends LeasedJob<TickReport> {
     return report;
   }
 
+
+  /**
+   * Marks every appeal in hand whose handling deadline passed before `now` overdue and escalates it to
+   * the unit above (督办); returns how many. Public so a scene can let this one job see a later hour.
+   */
+  async markHandleOverdue(now: number, errors: { errors: number } = { errors: 0 }): Promise<number> {
+    const ctx = this.s.ctx;
+    const guard = this.guardCounting(errors);
+    let done = 0;
+    for (;;) {
+      const rows = await ctx.db
+        .selectFrom('appeals')
+        .select(['id', 'handle_due_at', 'unit_id', 'intake_unit_id'])
+        .where('status', 'in', ['submitted', 'returned', 'dispatched', 'accepted', 'contacted'])
+        .where('handle_due_at', '<', now)
+        .where('handle_overdue', '=', 0)
+        .orderBy('handle_due_at')
+        .limit(BATCH)
+        .execute();
+      for (const r of rows) {
+        const ok = await guard(async () => {
+          await this.s.writer.apply(sys('overdue'), r.id, () => ({ action: 'mark_overdue', payload: { kind: 'handle', dueAt: r.handle_due_at } }));
+          const above = r.unit_id ? await this.s.org.parentOf(r.unit_id) : await this.s.org.parentOf(r.intake_unit_id);
+          await this.s.writer.apply(sys('escalate'), r.id, () => ({
+            action: 'supervise',
+            payload: { note: `超过办理期限,系统自动提级督办${above ? `(${above.name})` : ''}`, byUnitId: above?.id ?? null, automatic: true },
+          }));
+          return true;
+        });
+        if (ok) done++;
+      }
+      if (rows.length < BATCH || errors.errors > 50) break;
+    }
+    return done;
+  }
+
   /**
    * Opens a 回访 task for every replied appeal whose handling deadline passed before `now` without the
    * citizen's rating; returns how many. Public so a scene can let this one job see a later hour.
@@ -176,7 +189,6 @@ export class Scheduler extends LeasedJob<TickReport> {
   async scheduleCallbacks(now: number, errors: { errors: number } = { errors: 0 }): Promise<number> {
     const ctx = this.s.ctx;
     const guard = this.guardCounting(errors);
-    const sys = (job: string): SystemPrincipal => ({ kind: 'system', job });
     const cal = await this.s.calendar.calendar();
     let done = 0;
     for (;;) {

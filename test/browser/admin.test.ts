@@ -9,7 +9,7 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startServer({ appeals: 300 });
   // Some audited work: hotline appeals dispatched and handled, a personal-data view, a calendar change.
-  await setScene(server.url);
+  await setScene(server);
   const hand = await apiAs(server.url, 'handler');
   const inbox = await hand('GET', '/api/v1/appeals?view=inbox&pageSize=1');
   await hand('POST', `/api/v1/appeals/${inbox.json.items[0].id}/unmask`, { reason: '电话联系群众核实情况' });

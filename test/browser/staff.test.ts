@@ -11,7 +11,7 @@ let scene: Scene;
 
 beforeAll(async () => {
   server = await startServer();
-  scene = await setScene(server.url);
+  scene = await setScene(server);
   browser = await launch();
 });
 afterAll(async () => {

@@ -164,7 +164,8 @@ export interface Scene {
 
 /** Fills the demo with work in hand: hotline appeals in the queue, some dispatched to the demo
  *  handler's station (one signed for, one contacted), and a few overdue ones transferred there. */
-export async function setScene(base: string): Promise<Scene> {
+export async function setScene(server: Server): Promise<Scene> {
+  const base = server.url;
   const disp = await apiAs(base, 'dispatcher');
   const hand = await apiAs(base, 'handler');
   const me = await hand('GET', '/api/v1/auth/me');
@@ -187,7 +188,25 @@ export async function setScene(base: string): Promise<Scene> {
     if (i >= 4) await hand('POST', `/api/v1/appeals/${a.id}/actions`, { action: 'accept' });
     if (i === 5) await hand('POST', `/api/v1/appeals/${a.id}/actions`, { action: 'contact', method: 'phone', note: '已电话联系,约定上门查看' });
   }
-  // Overdue work elsewhere in the city moves to the station, so the inbox shows what overdue looks like.
+  // One emergency in the station's hands past its 2-hour deadline, whatever the hour of the week: the
+  // scheduler's overdue job is run as if that deadline had passed (it marks and escalates it, 督办).
+  const urgent = await disp('POST', '/api/v1/appeals', {
+    type: 'help',
+    categoryId: 'order.fight',
+    urgency: 'emergency',
+    title: '小区门口有人持棍斗殴',
+    body: '人民路锦绣花园南门有两伙人持木棍打架,已有人受伤,请民警马上过来。',
+    regionCode,
+    address: '人民路 30 号',
+    anonymous: false,
+    citizenName: '赵先生',
+    phone: '13907912000',
+  });
+  if (urgent.status !== 201) throw new Error(`hotline submission failed: ${urgent.status} ${JSON.stringify(urgent.json)}`);
+  const sent = await disp('POST', `/api/v1/appeals/${urgent.json.id}/actions`, { action: 'dispatch', unitId: handlerUnitId, note: '紧急警情,立即出警' });
+  if (sent.status !== 200) throw new Error(`dispatch failed: ${sent.status} ${JSON.stringify(sent.json)}`);
+  await new Scheduler(server.services).markHandleOverdue(Date.parse(urgent.json.handleDueAt as string) + 60_000);
+  // Overdue work elsewhere in the city moves to the station too.
   const overdue = await disp('GET', '/api/v1/appeals?status=dispatched,accepted,contacted&overdue=true&pageSize=100');
   const police = (overdue.json.items as { id: string; unitId: string; categoryId: string | null }[]).filter((a) => /^(order|fraud)\./.test(a.categoryId ?? ''));
   for (const a of police.slice(0, 3)) {

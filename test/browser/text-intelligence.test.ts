@@ -26,7 +26,7 @@ const THREAT = {
 
 beforeAll(async () => {
   server = await startServer();
-  scene = await setScene(server.url);
+  scene = await setScene(server);
   const disp = await apiAs(server.url, 'dispatcher');
   const hand = await apiAs(server.url, 'handler');
   const me = await hand('GET', '/api/v1/auth/me');
