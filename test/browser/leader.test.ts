@@ -109,6 +109,26 @@ describe('leader barometer', () => {
     await t.context.close();
   });
 
+  it('offers last month when the current month has no ratings yet', async () => {
+    const t = await openPage(browser, { width: 1440, height: 900 });
+    const { page } = t;
+    // The page's clock a month ahead: its 本月 then has no data at all, as on the 1st of a month.
+    const ahead = Date.now() + 31 * 86_400_000;
+    await page.clock.setSystemTime(ahead);
+    await login(t, server.url, 'leader');
+    const faces = page.getByTestId('panel-faces');
+    await faces.getByText('本期尚无有效评价').waitFor();
+    await faces.getByTestId('see-last-month').click();
+    // Last month of that clock is this (real) month.
+    const d = new Date(Date.now() + 8 * 3600_000);
+    const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)).toISOString().slice(0, 10);
+    await page.locator('.dash-sub').filter({ hasText: `考评周期 ${first}` }).waitFor();
+    // Not offered for a month other than the current one.
+    expect(await page.getByTestId('see-last-month').count()).toBe(0);
+    expect(t.errors).toEqual([]);
+    await t.context.close();
+  });
+
   it('reads on a phone (375 px)', async () => {
     const t = await openPage(browser, { width: 375, height: 812, mobile: true });
     const { page } = t;

@@ -25,11 +25,13 @@ export function LoadingState({ label, minHeight = 160 }: { label?: string; minHe
   );
 }
 
-export function EmptyState({ label, minHeight = 120 }: { label?: string; minHeight?: number }) {
+export function EmptyState({ label, minHeight = 120, action }: { label?: string; minHeight?: number; action?: ReactNode }) {
   const { t } = useI18n();
   return (
     <div className="state-box" style={{ minHeight }}>
-      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={label ?? t('common.empty')} />
+      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={label ?? t('common.empty')}>
+        {action}
+      </Empty>
     </div>
   );
 }

@@ -745,6 +745,7 @@ const dash = {
   'dash.better': ['显著优于', 'Clearly better'],
   'dash.worse': ['显著低于', 'Clearly worse'],
   'dash.noRanking': ['本期该组没有可排名的单位', 'No rankable units in this group'],
+  'dash.seeLastMonth': ['查看上月', 'See last month'],
   'dash.unranked': ['{n} 个单位因本期无有效评价未参与排名:{names}', '{n} units without valid ratings are not ranked: {names}'],
   'dash.rankNote': ['{label}:小单位的数字向同类均值收缩,避免因样本少而大起大落;区间重叠的单位不宜排先后。竖线为同类中位数。', '{label}: small units are shrunk toward the peer mean; overlapping intervals should not be ordered. The line marks the median.'],
   'dash.funnelTitle': ['漏斗图', 'Funnel plot'],

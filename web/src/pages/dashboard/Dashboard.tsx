@@ -35,6 +35,19 @@ interface Ctx {
   unitId: string;
   dark: boolean;
   drill: (metric: string, outcome: string | undefined, label: string, opts?: { unitId?: string; subtree?: boolean }) => void;
+  /** Set while the period is the current month: switches to last month, complete (offered when empty). */
+  toLastMonth?: (() => void) | undefined;
+}
+
+/** In an empty panel of the current month (the first days have few ratings): one click to last month. */
+function LastMonthAction({ ctx }: { ctx: Ctx }) {
+  const { t } = useI18n();
+  if (!ctx.toLastMonth) return null;
+  return (
+    <Button size="small" onClick={ctx.toLastMonth} data-testid="see-last-month">
+      {t('dash.seeLastMonth')}
+    </Button>
+  );
 }
 
 function pct(v: number | null | undefined): string {
@@ -146,7 +159,7 @@ function FacesPanel({ s, ctx, height = 260 }: { s: Summary; ctx: Ctx; height?: n
       onExportTable={() => exportXlsx(`faces-${ctx.period}`, 'faces', [t('dash.face'), t('dash.count'), t('dash.share')], s.faces.map((f) => [`${f.face} ${pick(f.labelZh, f.labelEn)}`, f.count, total ? Number(((f.count / total) * 100).toFixed(2)) : null]))}
     >
       {total === 0 ? (
-        <EmptyState label={t('dash.noRatings')} minHeight={height} />
+        <EmptyState label={t('dash.noRatings')} minHeight={height} action={<LastMonthAction ctx={ctx} />} />
       ) : (
         <div className="faces-bars" style={{ minHeight: height }}>
           {s.faces.map((f) => {
@@ -362,7 +375,7 @@ function RankingPanel({ ctx, peerGroups, pg, setPg, compact, tableHeight = 380 }
       ) : !state.data ? (
         <LoadingState />
       ) : rows.length === 0 ? (
-        <EmptyState label={t('dash.noRanking')} />
+        <EmptyState label={t('dash.noRanking')} action={<LastMonthAction ctx={ctx} />} />
       ) : (
         <>
           <Table<RankingRow>
@@ -600,6 +613,7 @@ export default function Dashboard({ bigScreen = false }: { bigScreen?: boolean }
   const nav = useNavigate();
   const refs = useRefMaps();
   const presets = useMemo(() => periodPresets(), []);
+  const specOf = (key: string) => presets.find((p) => p.key === key)!.spec;
   const [period, setPeriod] = useState(presets[0]!.spec);
   const [unitId, setUnitId] = useState<string>(me?.scope.rootId ?? '');
   const [tick, setTick] = useState(0);
@@ -652,6 +666,7 @@ export default function Dashboard({ bigScreen = false }: { bigScreen?: boolean }
     period,
     unitId,
     dark: bigScreen,
+    toLastMonth: period === specOf('thisMonth') ? () => setPeriod(specOf('lastMonth')) : undefined,
     drill: (metric, outcome, label, opts) => {
       if (metric === '__overdue') {
         nav(`/staff/appeals?status=${ACTIVE}&overdue=true&sort=due_asc&label=${encodeURIComponent(label)}`);
