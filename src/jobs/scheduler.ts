@@ -3,6 +3,7 @@
 // Every job is a scan of state ("what should have happened by now and has not"), not a timer per
 // appeal, so after downtime the next run catches up on everything it missed.
 // Only one process runs it at a time: a lease row in the database, renewed each tick.
+import { AWAITING_REPLY_STATUSES } from '../domain/appeal/types.ts';
 import { addWorkingDays } from '../domain/calendar/index.ts';
 import { newId } from '../lib/ids.ts';
 import { repos } from '../store/repositories/index.ts';
@@ -159,7 +160,7 @@ export class Scheduler extends LeasedJob<TickReport> {
       const rows = await ctx.db
         .selectFrom('appeals')
         .select(['id', 'handle_due_at', 'unit_id', 'intake_unit_id'])
-        .where('status', 'in', ['submitted', 'returned', 'dispatched', 'accepted', 'contacted'])
+        .where('status', 'in', AWAITING_REPLY_STATUSES)
         .where('handle_due_at', '<', now)
         .where('handle_overdue', '=', 0)
         .orderBy('handle_due_at')

@@ -61,4 +61,17 @@ describe('appeal list total', () => {
     const aIds = new Set((await list('leaderA')).items.map((x) => x.id));
     expect(aIds.has(b.items[0]!.id)).toBe(false);
   });
+
+  it('lists as overdue exactly the appeals it marks overdue, before the scheduler has run', async () => {
+    type Flagged = { id: string; status: string; overdue: boolean };
+    const flagged = async (q: string) => (await list('leaderCity', q)).items as unknown as Flagged[];
+    expect(await flagged('?overdue=true&pageSize=50')).toEqual([]);
+    h.clock.now += 40 * 86_400_000; // past every handling deadline; no scheduler run marks them
+    const all = await flagged('?pageSize=50');
+    expect(all.length).toBe(5);
+    expect(all.every((a) => a.status === 'submitted' && a.overdue)).toBe(true);
+    expect((await flagged('?overdue=true&pageSize=50')).map((a) => a.id).sort()).toEqual(all.map((a) => a.id).sort());
+    expect(await flagged('?overdue=false&pageSize=50')).toEqual([]);
+    expect((await list('leaderCity', '?status=submitted,returned,dispatched,accepted,contacted&overdue=true&pageSize=0')).total).toBe(3); // the cap
+  });
 });

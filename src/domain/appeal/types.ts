@@ -58,6 +58,17 @@ export const STATUS_LABELS: Record<AppealStatus, { zh: string; en: string }> = {
 export const TERMINAL_STATUSES: ReadonlySet<AppealStatus> = new Set(['merged', 'redirected', 'unreasonable']);
 /** States of an appeal not yet closed: waiting for dispatch, in a unit's hands, or awaiting the rating. */
 export const OPEN_STATUSES: ReadonlySet<AppealStatus> = new Set(['submitted', 'returned', 'dispatched', 'accepted', 'contacted', 'replied']);
+/** States not yet answered, in which the handling deadline can pass (the scheduler marks them overdue). */
+export const AWAITING_REPLY_STATUSES: readonly AppealStatus[] = ['submitted', 'returned', 'dispatched', 'accepted', 'contacted'];
+
+/**
+ * 超期: marked by the scheduler (kept after the appeal moves on: it was overdue), or not yet answered
+ * with its handling deadline already past, before the scheduler's next run marks it.
+ */
+export function isHandleOverdue(a: { status: string; handleOverdue: boolean; handleDueAt: number }, now: number): boolean {
+  return a.handleOverdue || ((AWAITING_REPLY_STATUSES as readonly string[]).includes(a.status) && a.handleDueAt < now);
+}
+
 /** States in which a unit holds the appeal and the handling clock runs. */
 export const IN_HANDLING_STATUSES: ReadonlySet<AppealStatus> = new Set(['dispatched', 'accepted', 'contacted']);
 

@@ -4,7 +4,6 @@ import { sql } from 'kysely';
 import type { AppealEvent } from '../../domain/appeal/events.ts';
 import { OPEN_STATUSES, REDIRECT_CHANNEL_LABELS, STATUS_LABELS, type AppealStatus, type RedirectChannel } from '../../domain/appeal/types.ts';
 import { errors } from '../../lib/errors.ts';
-import { normalizePhone } from '../../lib/pii.ts';
 import { scopeFilter } from '../../store/repositories/appeals.ts';
 import { repos } from '../../store/repositories/index.ts';
 import type { AppealTable } from '../../store/schema.ts';
@@ -13,25 +12,10 @@ import type { ServiceContext } from '../context.ts';
 import type { OrgService } from '../org.ts';
 import { requirePermission, type StaffPrincipal } from '../principal.ts';
 import type { AppealHandlingService } from './handling.ts';
+import { whereAppealFilters, type AppealFilters } from './filters.ts';
 import { toDetail, toListItem, toTimeline, type AppealDetail, type AppealListItem, type TimelineEntry } from './views.ts';
 
-export interface AppealFilters {
-  status?: string[] | undefined;
-  unitId?: string | undefined;
-  categoryId?: string | undefined;
-  type?: string | undefined;
-  urgency?: string | undefined;
-  overdue?: boolean | undefined;
-  q?: string | undefined;
-  phone?: string | undefined;
-  createdFrom?: number | undefined;
-  createdTo?: number | undefined;
-  /** 'inbox': appeals held by the user's own unit; 'queue': awaiting dispatch in the user's scope. */
-  view?: 'all' | 'inbox' | 'queue' | undefined;
-  sort?: 'created_desc' | 'created_asc' | 'due_asc' | undefined;
-  page: number;
-  pageSize: number;
-}
+export type { AppealFilters } from './filters.ts';
 
 export interface Page<T> {
   items: T[];
@@ -83,25 +67,7 @@ export class AppealQueryService {
     // A scope that is the whole org tree holds for every appeal: the predicate would only make the
     // database gather and sort the whole city instead of reading the newest first.
     if (!(await this.org.coversAll(p.scopePath))) q = q.where(scopeFilter([p.scopePath]));
-    if (f.view === 'inbox') q = q.where('unit_id', '=', p.unitId);
-    if (f.view === 'queue') q = q.where('status', 'in', ['submitted', 'returned']);
-    if (f.status && f.status.length > 0) q = q.where('status', 'in', f.status);
-    if (f.unitId) q = q.where('unit_id', '=', f.unitId);
-    if (f.categoryId) q = q.where('category_id', '=', f.categoryId);
-    if (f.type) q = q.where('type', '=', f.type);
-    if (f.urgency) q = q.where('urgency', '=', f.urgency);
-    if (f.overdue !== undefined) {
-      q = f.overdue
-        ? q.where((eb) => eb.or([eb('handle_overdue', '=', 1), eb.and([eb('status', 'in', ['dispatched', 'accepted', 'contacted']), eb('handle_due_at', '<', now)])]))
-        : q.where('handle_overdue', '=', 0);
-    }
-    if (f.q) {
-      const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      q = q.where((eb) => eb.or([sql<boolean>`title like ${like} escape '\\'`, sql<boolean>`tracking_code like ${like} escape '\\'`]));
-    }
-    if (f.phone) q = q.where('citizen_phone_idx', '=', this.ctx.pii.blindIndex(normalizePhone(f.phone)) ?? '-');
-    if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
-    if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
+    q = whereAppealFilters(q, p, f, now, this.ctx.pii);
 
     // Counting stops past the cap: an exact count of millions costs a scan per page.
     const cap = this.ctx.config.LIST_TOTAL_CAP;

@@ -1,6 +1,6 @@
 // How appeals are shown: ISO times, labels, and personal data masked (unmasking is a separate, audited call).
 import { ACTION_LABELS, type AppealEvent } from '../../domain/appeal/events.ts';
-import { APPEAL_TYPE_LABELS, REDIRECT_CHANNEL_LABELS, STATUS_LABELS, type AppealStatus, type AppealType, type Rating, type RedirectChannel } from '../../domain/appeal/types.ts';
+import { APPEAL_TYPE_LABELS, isHandleOverdue, REDIRECT_CHANNEL_LABELS, STATUS_LABELS, type AppealStatus, type AppealType, type Rating, type RedirectChannel } from '../../domain/appeal/types.ts';
 import { maskAddress, maskIdNumber, maskEmail, maskName, maskPhone, type PiiCipher } from '../../lib/pii.ts';
 import type { AppealTable } from '../../store/schema.ts';
 
@@ -32,7 +32,6 @@ export interface AppealListItem {
 }
 
 export function toListItem(r: AppealTable, now: number): AppealListItem {
-  const open = ['submitted', 'returned', 'dispatched', 'accepted', 'contacted'].includes(r.status);
   return {
     id: r.id,
     trackingCode: r.tracking_code,
@@ -50,7 +49,7 @@ export function toListItem(r: AppealTable, now: number): AppealListItem {
     createdAt: iso(r.created_at)!,
     responseDueAt: iso(r.response_due_at)!,
     handleDueAt: iso(r.handle_due_at)!,
-    overdue: r.handle_overdue === 1 || (open && r.handle_due_at < now),
+    overdue: isHandleOverdue({ status: r.status, handleOverdue: r.handle_overdue === 1, handleDueAt: r.handle_due_at }, now),
     responseOverdue: r.response_overdue === 1,
     supervisionLevel: r.supervision_level,
     round: r.round,

@@ -2,13 +2,12 @@
 // GET /api/v1/appeals, streamed page by page (keyset paging) into .xlsx or .csv, personal data
 // masked unless the user may unmask and states a reason (then audited); and the figures — peer-group
 // rankings with intervals and breakdowns — from the evaluation engine, in the user's scope.
-import { sql } from 'kysely';
-import { APPEAL_TYPE_LABELS, STATUS_LABELS, type AppealStatus, type AppealType } from '../../domain/appeal/types.ts';
+import { APPEAL_TYPE_LABELS, isHandleOverdue, STATUS_LABELS, type AppealStatus, type AppealType } from '../../domain/appeal/types.ts';
 import { errors } from '../../lib/errors.ts';
-import { maskAddress, maskName, maskPhone, normalizePhone } from '../../lib/pii.ts';
+import { maskAddress, maskName, maskPhone } from '../../lib/pii.ts';
 import { scopeFilter } from '../../store/repositories/appeals.ts';
 import type { AppealTable } from '../../store/schema.ts';
-import type { AppealFilters } from '../appeals/queries.ts';
+import { whereAppealFilters, type AppealFilters } from '../appeals/filters.ts';
 import type { Services } from '../index.ts';
 import { requirePermission, type StaffPrincipal } from '../principal.ts';
 import type { FiguresView, RankingRow } from '../scoring/engine.ts';
@@ -20,7 +19,6 @@ export type ExportFilters = Omit<AppealFilters, 'page' | 'pageSize'>;
 const URGENCY_LABELS: Record<string, string> = { general: '一般', urgent: '紧急', emergency: '特急' };
 const CHANNEL_LABELS: Record<string, string> = { web: '网上', hotline: '热线', open311: 'Open311', import: '导入', api: '接口' };
 const FACES: Record<number, string> = { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' };
-const OPEN: readonly string[] = ['dispatched', 'accepted', 'contacted'];
 
 export interface ExportResult {
   stream: Readable;
@@ -54,25 +52,7 @@ export class ExportService {
     let after: { k: number; id: string } | null = null;
     for (;;) {
       let q = db.selectFrom('appeals').selectAll().where(scopeFilter([p.scopePath]));
-      if (f.view === 'inbox') q = q.where('unit_id', '=', p.unitId);
-      if (f.view === 'queue') q = q.where('status', 'in', ['submitted', 'returned']);
-      if (f.status && f.status.length > 0) q = q.where('status', 'in', f.status);
-      if (f.unitId) q = q.where('unit_id', '=', f.unitId);
-      if (f.categoryId) q = q.where('category_id', '=', f.categoryId);
-      if (f.type) q = q.where('type', '=', f.type);
-      if (f.urgency) q = q.where('urgency', '=', f.urgency);
-      if (f.overdue !== undefined) {
-        q = f.overdue
-          ? q.where((eb) => eb.or([eb('handle_overdue', '=', 1), eb.and([eb('status', 'in', [...OPEN]), eb('handle_due_at', '<', now)])]))
-          : q.where('handle_overdue', '=', 0);
-      }
-      if (f.q) {
-        const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-        q = q.where((eb) => eb.or([sql<boolean>`title like ${like} escape '\\'`, sql<boolean>`tracking_code like ${like} escape '\\'`]));
-      }
-      if (f.phone) q = q.where('citizen_phone_idx', '=', this.s.ctx.pii.blindIndex(normalizePhone(f.phone)) ?? '-');
-      if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
-      if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
+      q = whereAppealFilters(q, p, f, now, this.s.ctx.pii);
       if (after) {
         const a = after;
         q = desc
@@ -117,7 +97,7 @@ export class ExportService {
       { header: '首次联系', width: 17, value: (r) => localDateTime(r.first_contact_at) },
       { header: '答复时间', width: 17, value: (r) => localDateTime(r.replied_at) },
       { header: '办结时间', width: 17, value: (r) => localDateTime(r.closed_at) },
-      { header: '是否超期', width: 8, value: (r) => (r.handle_overdue === 1 || (OPEN.includes(r.status) && r.handle_due_at < now) ? '是' : '否') },
+      { header: '是否超期', width: 8, value: (r) => (isHandleOverdue({ status: r.status, handleOverdue: r.handle_overdue === 1, handleDueAt: r.handle_due_at }, now) ? '是' : '否') },
       { header: '督办级别', width: 8, value: (r) => r.supervision_level },
       { header: '轮次', width: 6, value: (r) => r.round },
       { header: '退单次数', width: 8, value: (r) => r.return_count },

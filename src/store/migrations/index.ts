@@ -15,6 +15,7 @@ import * as m0013 from './0013_snapshot_facts.ts';
 import * as m0014 from './0014_hot_indexes.ts';
 import * as m0015 from './0015_place_key.ts';
 import * as m0016 from './0016_stats_month.ts';
+import * as m0017 from './0017_overdue_index.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -37,6 +38,7 @@ const STEPS: Record<string, Step> = {
   '0014_hot_indexes': m0014,
   '0015_place_key': m0015,
   '0016_stats_month': m0016,
+  '0017_overdue_index': m0017,
 };
 
 class CodeProvider implements MigrationProvider {

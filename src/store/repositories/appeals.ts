@@ -1,8 +1,8 @@
 // The appeal aggregate: its row (the projection of its events) and its append-only events, always
 // written together in one transaction with an optimistic version check.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AppealEvent } from '../../domain/appeal/events.ts';
-import type { AppealState, AppealStatus, Rating } from '../../domain/appeal/types.ts';
+import { AWAITING_REPLY_STATUSES, type AppealState, type AppealStatus, type Rating } from '../../domain/appeal/types.ts';
 import type { AppealTable, Database } from '../schema.ts';
 import { AppError } from '../../lib/errors.ts';
 
@@ -230,6 +230,12 @@ export class AppealRepository {
 }
 
 /** SQL fragment: the appeal is visible to a scope (a list of unit paths). */
+/** The SQL of isHandleOverdue (domain/appeal/types.ts): marked, or not yet answered and past its deadline. */
+export function overdueFilter(now: number) {
+  return (eb: ExpressionBuilder<Database, 'appeals'>) =>
+    eb.or([eb('handle_overdue', '=', 1), eb.and([eb('status', 'in', AWAITING_REPLY_STATUSES), eb('handle_due_at', '<', now)])]);
+}
+
 export function scopeFilter(paths: readonly string[]) {
   return sql<boolean>`(${sql.join(
     paths.flatMap((p) => [sql`unit_path like ${p + '%'}`, sql`intake_path like ${p + '%'}`]),
