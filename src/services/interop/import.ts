@@ -17,11 +17,9 @@ import { appealRow, eventToRow, stateColumns, type AppealStatic } from '../../st
 import type { ImportJobTable } from '../../store/interop-schema.ts';
 import type { AppealTable } from '../../store/schema.ts';
 import { isUniqueViolation } from '../appeals/intake.ts';
-import { sql } from 'kysely';
-import { scoringRepo, type StatKeyRow } from '../../store/repositories/scoring.ts';
-import { STAT_COLUMNS, type StatColumns } from '../../store/scoring-schema.ts';
+import { scoringRepo } from '../../store/repositories/scoring.ts';
 import type { Executor } from '../../store/repositories/index.ts';
-import { addColumns, deriveFact, factRow, statKeyString, zeroColumns } from '../scoring/facts.ts';
+import { deriveFact, factRow, StratumSums } from '../scoring/facts.ts';
 import { actorFor, type Applied } from '../appeals/writer.ts';
 import { appealPlaceIndex } from '../appeals/place.ts';
 import type { Category } from '../categories.ts';
@@ -529,31 +527,13 @@ export class ImportService {
       else bulk.push(a);
     }
     if (bulk.length === 0) return;
-    const rows = bulk.map((a) =>
-      factRow(deriveFact(a.state, { regionCode: a.row.region_code, intakeUnitId: a.row.intake_unit_id, intakePath: a.row.intake_path, citizenKey: a.row.citizen_phone_idx, placeKey: a.row.place_key }, a.row.unit_path, a.state.createdAt)),
+    const facts = bulk.map((a) =>
+      deriveFact(a.state, { regionCode: a.row.region_code, intakeUnitId: a.row.intake_unit_id, intakePath: a.row.intake_path, citizenKey: a.row.citizen_phone_idx, placeKey: a.row.place_key }, a.row.unit_path, a.state.createdAt),
     );
-    await scoringRepo.insertFacts(trx, rows);
-    const sums = new Map<string, { key: StatKeyRow; cols: StatColumns }>();
-    for (const r of rows) {
-      const key: StatKeyRow = { unit_id: r.unit_id, day: Number(r.day), category_id: r.category_id, type: r.type, channel: r.channel };
-      const k = statKeyString(key);
-      let e = sums.get(k);
-      if (!e) sums.set(k, (e = { key, cols: zeroColumns() }));
-      const cols = zeroColumns();
-      for (const c of STAT_COLUMNS) cols[c] = Number(r[c]);
-      addColumns(e.cols, cols);
-    }
-    // One multi-row upsert per chunk: the same "add the delta to the stratum-day row" as
-    // the projector's scoringRepo.writeFactChange, for every stratum-day of the batch at once.
-    const entries = [...sums.values()];
-    const set = Object.fromEntries(STAT_COLUMNS.map((c) => [c, sql<number>`${sql.ref(`score_stats.${c}`)} + ${sql.ref(`excluded.${c}`)}`]));
-    for (let i = 0; i < entries.length; i += 400) {
-      await trx
-        .insertInto('score_stats')
-        .values(entries.slice(i, i + 400).map((e) => ({ ...e.key, ...e.cols })))
-        .onConflict((oc) => oc.columns(['unit_id', 'day', 'category_id', 'type', 'channel']).doUpdateSet(set))
-        .execute();
-    }
+    await scoringRepo.insertFacts(trx, facts.map((f) => factRow(f)));
+    const sums = new StratumSums();
+    for (const f of facts) sums.add(f);
+    await scoringRepo.addStats(trx, sums.rows());
   }
 
   private async writeBatch(

@@ -270,6 +270,23 @@ export function statKeyString(k: StatKey): string {
   return `${k.unit_id}\u0000${k.day}\u0000${k.category_id}\u0000${k.type}\u0000${k.channel}`;
 }
 
+/** Facts summed per stratum-day (the rows of score_stats), for the bulk writers: the rebuild and the import. */
+export class StratumSums {
+  private readonly sums = new Map<string, StatKey & StatColumns>();
+
+  add(f: ScoreFact): void {
+    const key = statKeyOf(f);
+    const k = statKeyString(key);
+    let e = this.sums.get(k);
+    if (!e) this.sums.set(k, (e = { ...key, ...zeroColumns() }));
+    addColumns(e, statColumnsOf(f));
+  }
+
+  rows(): (StatKey & StatColumns)[] {
+    return [...this.sums.values()];
+  }
+}
+
 // ---- the full recompute from events ----
 
 export interface ReplayOptions {

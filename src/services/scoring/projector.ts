@@ -16,6 +16,7 @@ import {
   factRow,
   factsFromEvents,
   parseFact,
+  StratumSums,
   roundStartAfter,
   roundStartFromEvents,
   statColumnsOf,
@@ -110,23 +111,15 @@ export async function rebuildScoreFacts(s: Services, opts: { onProgress?: (done:
   const unitPaths = new Map((await s.org.all()).map((u) => [u.id, u.path] as const));
   const db = s.ctx.db;
   await scoringRepo.clear(db);
-  const sums = new Map<string, { key: StatKey; cols: StatColumns }>();
+  const sums = new StratumSums();
   let appeals = 0;
   for await (const batch of factsFromEvents(db, { unitPaths, batchSize: 2000 })) {
-    const rows = batch.map((f) => factRow(f));
-    for (let i = 0; i < batch.length; i++) {
-      const f = batch[i]!;
-      const key = statKeyOf(f);
-      const k = statKeyString(key);
-      let e = sums.get(k);
-      if (!e) sums.set(k, (e = { key, cols: zeroColumns() }));
-      addColumns(e.cols, statColumnsOf(f));
-    }
-    await db.transaction().execute((trx) => scoringRepo.insertFacts(trx, rows));
+    for (const f of batch) sums.add(f);
+    await db.transaction().execute((trx) => scoringRepo.insertFacts(trx, batch.map((f) => factRow(f))));
     appeals += batch.length;
     opts.onProgress?.(appeals);
   }
-  const statRows = [...sums.values()].map((e) => ({ ...e.key, ...e.cols }));
+  const statRows = sums.rows();
   await db.transaction().execute((trx) => scoringRepo.insertStats(trx, statRows));
   return { appeals, statRows: statRows.length, ms: Date.now() - t0 };
 }

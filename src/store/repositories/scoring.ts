@@ -152,6 +152,19 @@ export class ScoringRepository {
     for (let i = 0; i < rows.length; i += 400) await db.insertInto('score_stats').values(rows.slice(i, i + 400)).execute();
   }
 
+  /** Adds rows to score_stats (insert, or add to the stratum-day row already there): a bulk writer's
+   *  batch at once, the same change as writeFactChange's for one fact. */
+  async addStats(db: Executor, rows: (StatKeyRow & StatColumns)[]): Promise<void> {
+    const set = Object.fromEntries(STAT_COLUMNS.map((c) => [c, sql<number>`${sql.ref(`score_stats.${c}`)} + ${sql.ref(`excluded.${c}`)}`]));
+    for (let i = 0; i < rows.length; i += 400) {
+      await db
+        .insertInto('score_stats')
+        .values(rows.slice(i, i + 400))
+        .onConflict((oc) => oc.columns([...STAT_KEY_COLUMNS]).doUpdateSet(set))
+        .execute();
+    }
+  }
+
   async clear(db: Executor): Promise<void> {
     await db.deleteFrom('score_stats').execute();
     // The triggers left the month rows at zero; they go too.
