@@ -167,9 +167,16 @@ describe('retention', () => {
       h.clock.now += 11 * DAY; // old and anon closed 31 days ago, recent 11 days ago
 
       const identity = async (id: string) => {
-        const r = await h.s.ctx.db.selectFrom('appeals').select(['citizen_name_enc', 'citizen_phone_enc', 'citizen_phone_idx', 'citizen_id_enc', 'citizen_email_enc', 'address_enc', 'access_pin_hash']).where('id', '=', id).executeTakeFirstOrThrow();
+        const r = await h.s.ctx.db.selectFrom('appeals').select(['citizen_name_enc', 'citizen_phone_enc', 'citizen_phone_idx', 'citizen_id_enc', 'citizen_email_enc', 'address_enc', 'access_pin_hash', 'place_key']).where('id', '=', id).executeTakeFirstOrThrow();
         return Object.values(r).some((v) => v !== null);
       };
+      // The keyed indexes derived from the phone and the address, in the appeal and in its fact.
+      const keys = async (id: string) => ({
+        appeal: await h.s.ctx.db.selectFrom('appeals').select(['citizen_phone_idx', 'place_key']).where('id', '=', id).executeTakeFirstOrThrow(),
+        fact: await h.s.ctx.db.selectFrom('score_facts').select(['citizen_key', 'place_key']).where('appeal_id', '=', id).executeTakeFirstOrThrow(),
+      });
+      const before = await keys(old.id);
+      expect([before.appeal.citizen_phone_idx, before.appeal.place_key, before.fact.citizen_key, before.fact.place_key].every((v) => v !== null)).toBe(true);
       const dry = await h.s.security.retention.run({ dryRun: true, full: true });
       expect(dry).toMatchObject({ dryRun: true, retentionDays: 30, due: 2, erased: 0 });
       expect(await identity(old.id)).toBe(true);
@@ -177,6 +184,7 @@ describe('retention', () => {
       const done = await h.s.security.retention.run({ full: true });
       expect(done).toMatchObject({ due: 2, erased: 2 });
       expect(await identity(old.id)).toBe(false);
+      expect(await keys(old.id)).toEqual({ appeal: { citizen_phone_idx: null, place_key: null }, fact: { citizen_key: null, place_key: null } });
       expect(await identity(anon.id)).toBe(false);
       expect(await identity(open.id)).toBe(true);
       expect(await identity(recent.id)).toBe(true);

@@ -1,6 +1,9 @@
 // PIPL storage limitation: a citizen's identity (name, phone and its blind index, address, the PIN of an
 // anonymous appeal, the source address of a web rating) is erased a configurable period after the
-// appeal was closed (PII_RETENTION_DAYS). The appeal itself, its events and figures stay.
+// appeal was closed (PII_RETENTION_DAYS). So are the keyed indexes derived from them — the phone's blind
+// index and the place index of the address (a road and house number can name one household), in the
+// appeal and in its figures' fact — since whoever holds the key can test any candidate phone or address
+// against them. The appeal itself, its events and figures stay.
 import type { AuditService } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { repos } from '../../store/repositories/index.ts';
@@ -42,6 +45,7 @@ export class RetentionService {
           eb('citizen_phone_idx', 'is not', null),
           eb('address_enc', 'is not', null),
           eb('access_pin_hash', 'is not', null),
+          eb('place_key', 'is not', null),
         ]),
       )
       .orderBy('id')
@@ -71,14 +75,14 @@ export class RetentionService {
         // Re-checked inside the transaction: an appeal reopened meanwhile keeps its citizen.
         const res = await trx
           .updateTable('appeals')
-          .set({ citizen_name_enc: null, citizen_phone_enc: null, citizen_phone_idx: null, citizen_id_enc: null, citizen_email_enc: null, address_enc: null, access_pin_hash: null })
+          .set({ citizen_name_enc: null, citizen_phone_enc: null, citizen_phone_idx: null, citizen_id_enc: null, citizen_email_enc: null, address_enc: null, access_pin_hash: null, place_key: null })
           .where('id', 'in', ids)
           .where('closed_at', 'is not', null)
           .where('closed_at', '<', cutoff)
           .executeTakeFirst();
         await trx.updateTable('ratings').set({ source_ip: null }).where('appeal_id', 'in', ids).execute();
-        // The figures' facts carry the blind index as a pseudonymous citizen key: it goes too.
-        await trx.updateTable('score_facts').set({ citizen_key: null }).where('appeal_id', 'in', ids).execute();
+        // The figures' facts carry both indexes (the citizen and the place of a repeat appeal): they go too.
+        await trx.updateTable('score_facts').set({ citizen_key: null, place_key: null }).where('appeal_id', 'in', ids).execute();
         const n = Number(res.numUpdatedRows);
         report.erased += n;
         await this.audit.record(actor, {
