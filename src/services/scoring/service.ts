@@ -654,7 +654,7 @@ export class ScoringService {
       config,
       cols: await this.sumOf(period, ids),
       base: base as unknown as DrillBase,
-      status: 'a.status',
+      frozen: false,
       repeatKinds: async () => {
         const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, subtree ? { unitPathPrefix: unit.path } : { unitId: unit.id }, W, now);
         return new Map(flags.map((f) => [f.appeal_id, repeatKindOf(f, now)] as const));
@@ -705,7 +705,7 @@ export class ScoringService {
         config: snapshot.config,
         cols: await scoringRepo.snapshotStats(this.ctx.db, id, ids),
         base: base as unknown as DrillBase,
-        status: 'f.status',
+        frozen: true,
         repeatKinds: () => scoringRepo.snapshotRepeatOutcomes(this.ctx.db, id, ids),
         followers: async (_fact, r) => (r.repeat_followers ? (JSON.parse(r.repeat_followers) as string[]) : []),
       })),
@@ -723,8 +723,9 @@ export class ScoringService {
       cols: StatColumns;
       /** Facts as `f` (score_facts or score_snapshot_facts) joined with appeals as `a`, narrowed to the unit(s). */
       base: DrillBase;
-      /** Where an item's status comes from: the appeal now (live) or as frozen. */
-      status: 'a.status' | 'f.status';
+      /** A published snapshot: each item's status as frozen and its repeat followers as stored (`f`
+       *  is score_snapshot_facts); live, the appeal's status now (`f` is score_facts). */
+      frozen: boolean;
       repeatKinds: () => Promise<Map<string, string>>;
       followers: (fact: ScoreFact, row: { repeat_followers?: string | null }) => Promise<string[]>;
     },
@@ -818,8 +819,8 @@ export class ScoringService {
     }
     const totalRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     const rows = await base
-      .select(['f.appeal_id', 'f.fact', 'f.unit_id', 'f.period_at', 'a.tracking_code', 'a.title', sql.ref<string>(src.status).as('status'), 'a.created_at'])
-      .$if(src.status === 'f.status', (qb) => qb.select('f.repeat_followers'))
+      .select(['f.appeal_id', 'f.fact', 'f.unit_id', 'f.period_at', 'a.tracking_code', 'a.title', sql.ref<string>(src.frozen ? 'f.status' : 'a.status').as('status'), 'a.created_at'])
+      .$if(src.frozen, (qb) => qb.select('f.repeat_followers'))
       .orderBy('f.appeal_id')
       .limit(pageSize)
       .offset((page - 1) * pageSize)
