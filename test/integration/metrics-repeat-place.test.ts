@@ -6,7 +6,8 @@
 // name in clear. The published snapshot judges as the live figure does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeFromEvents } from '../../src/services/scoring/assessment.ts';
-import { periodFromAssessment } from '../../src/services/scoring/period.ts';
+import { parsePeriod, periodFromAssessment } from '../../src/services/scoring/period.ts';
+import { scoringRepo } from '../../src/store/repositories/scoring.ts';
 import { backfillPlaceKeys } from '../../src/services/appeals/place.ts';
 import { rebuildScoreFacts } from '../../src/services/scoring/projector.ts';
 import { act, REPLY, submit } from '../support/appeals.ts';
@@ -111,6 +112,17 @@ describe('the same place of the repeat-appeal figure', () => {
     for (const name of ['丽华', '锦绣华庭', '金星花园', '人民路', '城关街道']) expect(raw).not.toContain(name);
     // The address is still there for the people entitled to read it.
     expect(h.s.ctx.pii.decrypt(appeals.find((a) => a.id === ids.W)!.address_enc)).toBe('城关街道 锦绣华庭小区 １２栋');
+  });
+
+  it('judges the same a day at a time (as on SQLite) as in one statement', async () => {
+    const period = parsePeriod('2026-03', h.clock.now);
+    const flags = (dayByDay: boolean) =>
+      scoringRepo.repeatFlags(h.s.ctx.db, period.startDay, period.endDay, { unitPathPrefix: '/' }, 90 * 86_400_000, h.clock.now, undefined, { dayByDay });
+    const byId = (rows: { appeal_id: string }[]) => [...rows].sort((a, b) => a.appeal_id.localeCompare(b.appeal_id));
+    const whole = await flags(false);
+    expect(whole.length).toBeGreaterThan(3);
+    expect(whole.some((r) => r.by_place === 1) && whole.some((r) => r.by_citizen === 1)).toBe(true);
+    expect(byId(await flags(true))).toEqual(byId(whole));
   });
 
   it('publishes the month with the live judgement, and verifies', async () => {

@@ -333,6 +333,11 @@ export class ScoringService {
     return [...units].filter((u) => u.path.startsWith(root.path)).map((u) => u.id);
   }
 
+  /** Long figure queries split by day on SQLite, whose synchronous driver holds the process meanwhile. */
+  private get dayByDay(): { dayByDay: boolean } {
+    return { dayByDay: this.ctx.handle.dialect === 'sqlite' };
+  }
+
   period(spec: string | undefined): ScorePeriod {
     return parsePeriod(spec, this.ctx.now());
   }
@@ -369,7 +374,7 @@ export class ScoringService {
   /** 潜绩 of one unit's (or a subtree's) appeals, observed until now. */
   private async latent(period: ScorePeriod, unit: UnitInfo, filter: { unitId?: string; unitPathPrefix?: string }): Promise<LatentView> {
     const now = this.ctx.now();
-    const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, filter, REPEAT_WINDOW_DAYS * DAY_MS, now);
+    const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, filter, REPEAT_WINDOW_DAYS * DAY_MS, now, undefined, this.dayByDay);
     let repeat: LatentView['repeat'] = null;
     if (flags.length > 0) {
       const kinds = flags.map((f) => repeatKindOf(f, now));
@@ -656,7 +661,7 @@ export class ScoringService {
       base: base as unknown as DrillBase,
       frozen: false,
       repeatKinds: async () => {
-        const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, subtree ? { unitPathPrefix: unit.path } : { unitId: unit.id }, W, now);
+        const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, subtree ? { unitPathPrefix: unit.path } : { unitId: unit.id }, W, now, undefined, this.dayByDay);
         return new Map(flags.map((f) => [f.appeal_id, repeatKindOf(f, now)] as const));
       },
       followers: (fact) =>
