@@ -48,75 +48,10 @@ export class Scheduler extends LeasedJob<TickReport> {
     report.leader = true;
     const guard = this.guardCounting(report);
 
-    // 1. Response deadline passed without a first contact.
-    for (;;) {
-      const rows = await ctx.db
-        .selectFrom('appeals')
-        .select(['id', 'response_due_at'])
-        .where('status', 'in', ['submitted', 'returned', 'dispatched', 'accepted'])
-        .where('response_due_at', '<', now)
-        .where('response_overdue', '=', 0)
-        .where('first_contact_at', 'is', null)
-        .orderBy('response_due_at')
-        .limit(BATCH)
-        .execute();
-      for (const r of rows) {
-        if (await guard(async () => (await this.s.writer.apply(sys('overdue'), r.id, () => ({ action: 'mark_overdue', payload: { kind: 'response', dueAt: r.response_due_at } })), true))) {
-          report.responseOverdue++;
-        }
-      }
-      if (rows.length < BATCH || report.errors > 50) break;
-    }
-
-    // 2. Handling deadline passed: mark overdue and escalate to the unit above (督办).
+    report.responseOverdue += await this.markResponseOverdue(now, report);
     report.handleOverdue += await this.markHandleOverdue(now, report);
-
-    // 3. 回访: replied appeals whose handling deadline has passed without the citizen's rating.
     report.callbacks += await this.scheduleCallbacks(now, report);
-    const cal = await this.s.calendar.calendar();
-
-    // 4. Rectification (整改) for the bottom two faces: contact within 1 working day, fix within 15.
-    // Only ratings of the last RECTIFICATION_WINDOW_DAYS: enough to catch up after any downtime, and the
-    // scan stays the size of a month's ratings instead of every low rating in history on every tick.
-    const since = now - RECTIFICATION_WINDOW_DAYS * 86_400_000;
-    for (;;) {
-      const rows = await ctx.db
-        .selectFrom('ratings')
-        .leftJoin('tasks', (j) => j.onRef('tasks.appeal_id', '=', 'ratings.appeal_id').onRef('tasks.round', '=', 'ratings.round').on('tasks.kind', '=', 'rectification'))
-        .select(['ratings.appeal_id', 'ratings.round', 'ratings.region_code', 'ratings.unit_id', 'ratings.rated_at', 'ratings.level'])
-        .where('ratings.level', '<=', 2)
-        .where('ratings.rated_at', '>=', since)
-        .where('tasks.id', 'is', null)
-        .limit(BATCH)
-        .execute();
-      for (const r of rows) {
-        const ok = await guard(async () => {
-          await ctx.db.transaction().execute(async (trx) => {
-            const id = newId(now);
-            const inserted = await repos.tasks.insertOnce(trx, {
-              id,
-              kind: 'rectification',
-              appeal_id: r.appeal_id,
-              region_code: r.region_code,
-              unit_id: r.unit_id,
-              round: r.round,
-              status: 'open',
-              created_at: now,
-              due_at: addWorkingDays(r.rated_at, 15, cal),
-              done_at: null,
-              done_by: null,
-              result: JSON.stringify({ contactDueAt: addWorkingDays(r.rated_at, 1, cal), level: r.level }),
-            });
-            if (inserted) {
-              await this.s.audit.record(sys('rectification'), { action: 'task.rectification.open', objectType: 'appeal', objectId: r.appeal_id, outcome: 'success', details: { taskId: id, round: r.round } }, trx);
-            }
-          });
-          return true;
-        });
-        if (ok) report.rectifications++;
-      }
-      if (rows.length < BATCH || report.errors > 50) break;
-    }
+    report.rectifications += await this.openRectifications(now, report);
 
     // Hotspots: a refresh every few minutes; the classifier: retrained when the active model is older
     // than the configured span (nightly by default). Both are skipped when their interval is 0.
@@ -148,85 +83,155 @@ export class Scheduler extends LeasedJob<TickReport> {
   }
 
 
-  /**
-   * Marks every appeal in hand whose handling deadline passed before `now` overdue and escalates it to
-   * the unit above (督办); returns how many. Public so a scene can let this one job see a later hour.
-   */
-  async markHandleOverdue(now: number, errors: { errors: number } = { errors: 0 }): Promise<number> {
-    const ctx = this.s.ctx;
-    const guard = this.guardCounting(errors);
-    let done = 0;
-    for (;;) {
-      const rows = await ctx.db
-        .selectFrom('appeals')
-        .select(['id', 'handle_due_at', 'unit_id', 'intake_unit_id'])
-        .where('status', 'in', AWAITING_REPLY_STATUSES)
-        .where('handle_due_at', '<', now)
-        .where('handle_overdue', '=', 0)
-        .orderBy('handle_due_at')
-        .limit(BATCH)
-        .execute();
-      for (const r of rows) {
-        const ok = await guard(async () => {
-          await this.s.writer.apply(sys('overdue'), r.id, () => ({ action: 'mark_overdue', payload: { kind: 'handle', dueAt: r.handle_due_at } }));
-          const above = r.unit_id ? await this.s.org.parentOf(r.unit_id) : await this.s.org.parentOf(r.intake_unit_id);
-          await this.s.writer.apply(sys('escalate'), r.id, () => ({
-            action: 'supervise',
-            payload: { note: `超过办理期限,系统自动提级督办${above ? `(${above.name})` : ''}`, byUnitId: above?.id ?? null, automatic: true },
-          }));
-          return true;
-        });
-        if (ok) done++;
-      }
-      if (rows.length < BATCH || errors.errors > 50) break;
-    }
-    return done;
+  /** 1. Response deadline passed without a first contact: marked overdue. */
+  async markResponseOverdue(now: number, errors: { errors: number } = { errors: 0 }): Promise<number> {
+    return this.drain(
+      errors,
+      () =>
+        this.s.ctx.db
+          .selectFrom('appeals')
+          .select(['id', 'response_due_at'])
+          .where('status', 'in', ['submitted', 'returned', 'dispatched', 'accepted'])
+          .where('response_due_at', '<', now)
+          .where('response_overdue', '=', 0)
+          .where('first_contact_at', 'is', null)
+          .orderBy('response_due_at')
+          .limit(BATCH)
+          .execute(),
+      async (r) => {
+        await this.s.writer.apply(sys('overdue'), r.id, () => ({ action: 'mark_overdue', payload: { kind: 'response', dueAt: r.response_due_at } }));
+      },
+    );
   }
 
   /**
-   * Opens a 回访 task for every replied appeal whose handling deadline passed before `now` without the
+   * 2. Handling deadline passed before `now`: marked overdue and escalated to the unit above (督办);
+   * returns how many. Public so a scene can let this one job see a later hour.
+   */
+  async markHandleOverdue(now: number, errors: { errors: number } = { errors: 0 }): Promise<number> {
+    return this.drain(
+      errors,
+      () =>
+        this.s.ctx.db
+          .selectFrom('appeals')
+          .select(['id', 'handle_due_at', 'unit_id', 'intake_unit_id'])
+          .where('status', 'in', AWAITING_REPLY_STATUSES)
+          .where('handle_due_at', '<', now)
+          .where('handle_overdue', '=', 0)
+          .orderBy('handle_due_at')
+          .limit(BATCH)
+          .execute(),
+      async (r) => {
+        await this.s.writer.apply(sys('overdue'), r.id, () => ({ action: 'mark_overdue', payload: { kind: 'handle', dueAt: r.handle_due_at } }));
+        const above = r.unit_id ? await this.s.org.parentOf(r.unit_id) : await this.s.org.parentOf(r.intake_unit_id);
+        await this.s.writer.apply(sys('escalate'), r.id, () => ({
+          action: 'supervise',
+          payload: { note: `超过办理期限,系统自动提级督办${above ? `(${above.name})` : ''}`, byUnitId: above?.id ?? null, automatic: true },
+        }));
+      },
+    );
+  }
+
+  /**
+   * 3. 回访: a task for every replied appeal whose handling deadline passed before `now` without the
    * citizen's rating; returns how many. Public so a scene can let this one job see a later hour.
    */
   async scheduleCallbacks(now: number, errors: { errors: number } = { errors: 0 }): Promise<number> {
-    const ctx = this.s.ctx;
-    const guard = this.guardCounting(errors);
     const cal = await this.s.calendar.calendar();
+    return this.drain(
+      errors,
+      () =>
+        this.s.ctx.db
+          .selectFrom('appeals')
+          .leftJoin('tasks', (j) => j.onRef('tasks.appeal_id', '=', 'appeals.id').onRef('tasks.round', '=', 'appeals.round').on('tasks.kind', '=', 'callback'))
+          .select(['appeals.id', 'appeals.round', 'appeals.region_code', 'appeals.intake_unit_id'])
+          .where('appeals.status', '=', 'replied')
+          .where('appeals.handle_due_at', '<', now)
+          .where('tasks.id', 'is', null)
+          .limit(BATCH)
+          .execute(),
+      async (r) => {
+        const taskId = newId(now);
+        const dueAt = addWorkingDays(now, 1, cal);
+        await this.s.writer.apply(sys('callback'), r.id, () => ({ action: 'schedule_callback', payload: { taskId, dueAt } }), {
+          after: async (trx) => {
+            await repos.tasks.insertOnce(trx, {
+              id: taskId,
+              kind: 'callback',
+              appeal_id: r.id,
+              region_code: r.region_code,
+              unit_id: r.intake_unit_id,
+              round: r.round,
+              status: 'open',
+              created_at: now,
+              due_at: dueAt,
+              done_at: null,
+              done_by: null,
+              result: null,
+            });
+          },
+        });
+      },
+    );
+  }
+
+  /**
+   * 4. Rectification (整改) for the bottom two faces: contact within 1 working day, fix within 15.
+   * Only ratings of the last RECTIFICATION_WINDOW_DAYS: enough to catch up after any downtime, and the
+   * scan stays the size of a month's ratings instead of every low rating in history on every tick.
+   */
+  async openRectifications(now: number, errors: { errors: number } = { errors: 0 }): Promise<number> {
+    const cal = await this.s.calendar.calendar();
+    const since = now - RECTIFICATION_WINDOW_DAYS * 86_400_000;
+    const db = this.s.ctx.db;
+    return this.drain(
+      errors,
+      () =>
+        db
+          .selectFrom('ratings')
+          .leftJoin('tasks', (j) => j.onRef('tasks.appeal_id', '=', 'ratings.appeal_id').onRef('tasks.round', '=', 'ratings.round').on('tasks.kind', '=', 'rectification'))
+          .select(['ratings.appeal_id', 'ratings.round', 'ratings.region_code', 'ratings.unit_id', 'ratings.rated_at', 'ratings.level'])
+          .where('ratings.level', '<=', 2)
+          .where('ratings.rated_at', '>=', since)
+          .where('tasks.id', 'is', null)
+          .limit(BATCH)
+          .execute(),
+      async (r) => {
+        await db.transaction().execute(async (trx) => {
+          const id = newId(now);
+          const inserted = await repos.tasks.insertOnce(trx, {
+            id,
+            kind: 'rectification',
+            appeal_id: r.appeal_id,
+            region_code: r.region_code,
+            unit_id: r.unit_id,
+            round: r.round,
+            status: 'open',
+            created_at: now,
+            due_at: addWorkingDays(r.rated_at, 15, cal),
+            done_at: null,
+            done_by: null,
+            result: JSON.stringify({ contactDueAt: addWorkingDays(r.rated_at, 1, cal), level: r.level }),
+          });
+          if (inserted) {
+            await this.s.audit.record(sys('rectification'), { action: 'task.rectification.open', objectType: 'appeal', objectId: r.appeal_id, outcome: 'success', details: { taskId: id, round: r.round } }, trx);
+          }
+        });
+      },
+    );
+  }
+
+  /**
+   * A scan: `act` on each row of `next()`, batch after batch, until a batch comes back short (or more
+   * than 50 items failed — a row that keeps failing comes back in every batch); returns how many succeeded.
+   */
+  private async drain<R>(errors: { errors: number }, next: () => Promise<R[]>, act: (r: R) => Promise<void>): Promise<number> {
+    const guard = this.guardCounting(errors);
     let done = 0;
     for (;;) {
-      const rows = await ctx.db
-        .selectFrom('appeals')
-        .leftJoin('tasks', (j) => j.onRef('tasks.appeal_id', '=', 'appeals.id').onRef('tasks.round', '=', 'appeals.round').on('tasks.kind', '=', 'callback'))
-        .select(['appeals.id', 'appeals.round', 'appeals.region_code', 'appeals.intake_unit_id'])
-        .where('appeals.status', '=', 'replied')
-        .where('appeals.handle_due_at', '<', now)
-        .where('tasks.id', 'is', null)
-        .limit(BATCH)
-        .execute();
+      const rows = await next();
       for (const r of rows) {
-        const ok = await guard(async () => {
-          const taskId = newId(now);
-          const dueAt = addWorkingDays(now, 1, cal);
-          await this.s.writer.apply(sys('callback'), r.id, () => ({ action: 'schedule_callback', payload: { taskId, dueAt } }), {
-            after: async (trx) => {
-              await repos.tasks.insertOnce(trx, {
-                id: taskId,
-                kind: 'callback',
-                appeal_id: r.id,
-                region_code: r.region_code,
-                unit_id: r.intake_unit_id,
-                round: r.round,
-                status: 'open',
-                created_at: now,
-                due_at: dueAt,
-                done_at: null,
-                done_by: null,
-                result: null,
-              });
-            },
-          });
-          return true;
-        });
-        if (ok) done++;
+        if (await guard(async () => (await act(r), true))) done++;
       }
       if (rows.length < BATCH || errors.errors > 50) break;
     }
