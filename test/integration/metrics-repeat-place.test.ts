@@ -117,7 +117,7 @@ describe('the same place of the repeat-appeal figure', () => {
   it('judges the same a day at a time (as on SQLite) as in one statement', async () => {
     const period = parsePeriod('2026-03', h.clock.now);
     const flags = (dayByDay: boolean) =>
-      scoringRepo.repeatFlags(h.s.ctx.db, period.startDay, period.endDay, { unitPathPrefix: '/' }, 90 * 86_400_000, h.clock.now, undefined, { dayByDay });
+      scoringRepo.repeatFlags(h.s.ctx.db, period.startDay, period.endDay, { unitPathPrefix: '/' }, 90 * 86_400_000, h.clock.now, { dayByDay });
     const byId = (rows: { appeal_id: string }[]) => [...rows].sort((a, b) => a.appeal_id.localeCompare(b.appeal_id));
     const whole = await flags(false);
     expect(whole.length).toBeGreaterThan(3);

@@ -333,9 +333,10 @@ export class ScoringService {
     return [...units].filter((u) => u.path.startsWith(root.path)).map((u) => u.id);
   }
 
-  /** Long figure queries split by day on SQLite, whose synchronous driver holds the process meanwhile. */
-  private get dayByDay(): { dayByDay: boolean } {
-    return { dayByDay: this.ctx.handle.dialect === 'sqlite' };
+  /** The repeat probes of a period's closed appeals (one unit or a subtree), observed until `now`. */
+  private repeatFlags(period: ScorePeriod, filter: { unitId?: string; unitPathPrefix?: string }, now: number) {
+    // Split by day on SQLite, whose synchronous driver holds the process for a statement's length.
+    return scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, filter, REPEAT_WINDOW_DAYS * DAY_MS, now, { dayByDay: this.ctx.handle.dialect === 'sqlite' });
   }
 
   period(spec: string | undefined): ScorePeriod {
@@ -374,7 +375,7 @@ export class ScoringService {
   /** 潜绩 of one unit's (or a subtree's) appeals, observed until now. */
   private async latent(period: ScorePeriod, unit: UnitInfo, filter: { unitId?: string; unitPathPrefix?: string }): Promise<LatentView> {
     const now = this.ctx.now();
-    const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, filter, REPEAT_WINDOW_DAYS * DAY_MS, now, undefined, this.dayByDay);
+    const flags = await this.repeatFlags(period, filter, now);
     let repeat: LatentView['repeat'] = null;
     if (flags.length > 0) {
       const kinds = flags.map((f) => repeatKindOf(f, now));
@@ -661,7 +662,7 @@ export class ScoringService {
       base: base as unknown as DrillBase,
       frozen: false,
       repeatKinds: async () => {
-        const flags = await scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, subtree ? { unitPathPrefix: unit.path } : { unitId: unit.id }, W, now, undefined, this.dayByDay);
+        const flags = await this.repeatFlags(period, subtree ? { unitPathPrefix: unit.path } : { unitId: unit.id }, now);
         return new Map(flags.map((f) => [f.appeal_id, repeatKindOf(f, now)] as const));
       },
       followers: (fact) =>

@@ -229,13 +229,13 @@ export class AppealRepository {
   }
 }
 
-/** SQL fragment: the appeal is visible to a scope (a list of unit paths). */
 /** The SQL of isHandleOverdue (domain/appeal/types.ts): marked, or not yet answered and past its deadline. */
 export function overdueFilter(now: number) {
   return (eb: ExpressionBuilder<Database, 'appeals'>) =>
     eb.or([eb('handle_overdue', '=', 1), eb.and([eb('status', 'in', AWAITING_REPLY_STATUSES), eb('handle_due_at', '<', now)])]);
 }
 
+/** SQL fragment: the appeal is visible to a scope (a list of unit paths). */
 export function scopeFilter(paths: readonly string[]) {
   return sql<boolean>`(${sql.join(
     paths.flatMap((p) => [sql`unit_path like ${p + '%'}`, sql`intake_path like ${p + '%'}`]),

@@ -259,10 +259,9 @@ export class ScoringRepository {
     filter: { unitId?: string; unitPathPrefix?: string },
     windowMs: number,
     observedUntil: number,
-    appealIds?: readonly string[],
     opts: { dayByDay?: boolean } = {},
   ): Promise<{ appeal_id: string; closed_at: number; by_citizen: number; by_place: number }[]> {
-    if (opts.dayByDay && appealIds === undefined && endDay - startDay > 1) {
+    if (opts.dayByDay && endDay - startDay > 1) {
       // A month of a large city is tens of thousands of probes: as one statement on SQLite it would
       // hold the process for its whole length (better-sqlite3 is synchronous — 67 ms of the city
       // summary's 84 ms at 200,000 appeals), and every request arriving meanwhile, even one answered
@@ -284,10 +283,6 @@ export class ScoringRepository {
       .where('a.closed_at', 'is not', null);
     if (filter.unitId !== undefined) q = q.where('a.unit_id', '=', filter.unitId);
     if (filter.unitPathPrefix !== undefined) q = q.where('a.unit_path', 'like', `${filter.unitPathPrefix}%`);
-    if (appealIds !== undefined) {
-      if (appealIds.length === 0) return [];
-      q = q.where('a.appeal_id', 'in', appealIds as string[]);
-    }
     const rows = await q
       .select((eb) => [
         'a.appeal_id',
