@@ -19,12 +19,16 @@ afterAll(async () => {
 
 const num = (s: string | null) => Number((s ?? '').replace(/[^\d.]/g, ''));
 
+/** The first day ('YYYY-MM-DD') of the Beijing month `offset` months from now's. */
+function monthStart(offset: number): string {
+  const d = new Date(Date.now() + 8 * 3600_000);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1)).toISOString().slice(0, 10);
+}
+
 /** Switches the period to 上月 and waits until the header shows that month. */
 async function lastMonth(page: Page): Promise<void> {
   await page.getByTestId('period-presets').getByText('上月', { exact: true }).click();
-  const d = new Date(Date.now() + 8 * 3600_000); // Beijing
-  const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1)).toISOString().slice(0, 10);
-  await page.locator('.dash-sub').filter({ hasText: first }).waitFor();
+  await page.locator('.dash-sub').filter({ hasText: `考评周期 ${monthStart(-1)}` }).waitFor();
 }
 
 describe('leader barometer', () => {
@@ -120,9 +124,7 @@ describe('leader barometer', () => {
     await faces.getByText('本期尚无有效评价').waitFor();
     await faces.getByTestId('see-last-month').click();
     // Last month of that clock is this (real) month.
-    const d = new Date(Date.now() + 8 * 3600_000);
-    const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)).toISOString().slice(0, 10);
-    await page.locator('.dash-sub').filter({ hasText: `考评周期 ${first}` }).waitFor();
+    await page.locator('.dash-sub').filter({ hasText: `考评周期 ${monthStart(0)}` }).waitFor();
     // Not offered for a month other than the current one.
     expect(await page.getByTestId('see-last-month').count()).toBe(0);
     expect(t.errors).toEqual([]);

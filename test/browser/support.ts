@@ -162,6 +162,21 @@ export interface Scene {
   dispatched: string[];
 }
 
+type Api = Awaited<ReturnType<typeof apiAs>>;
+
+/** Submits a hotline appeal as `as` (a dispatcher) and fails the scene unless it is taken in. */
+async function hotline(as: Api, body: Record<string, unknown>): Promise<{ id: string; trackingCode: string; handleDueAt: string }> {
+  const r = await as('POST', '/api/v1/appeals', { anonymous: false, ...body });
+  if (r.status !== 201) throw new Error(`hotline submission failed: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json;
+}
+
+/** Acts on an appeal as `as` and fails the scene unless the action is taken. */
+async function act(as: Api, id: string, body: Record<string, unknown>): Promise<void> {
+  const r = await as('POST', `/api/v1/appeals/${id}/actions`, body);
+  if (r.status !== 200) throw new Error(`${String(body.action)} failed: ${r.status} ${JSON.stringify(r.json)}`);
+}
+
 /** Fills the demo with work in hand: hotline appeals in the queue, some dispatched to the demo
  *  handler's station (one signed for, one contacted), and a few overdue ones transferred there. */
 export async function setScene(server: Server): Promise<Scene> {
@@ -174,23 +189,20 @@ export async function setScene(server: Server): Promise<Scene> {
   const regionCode = unit.json.regionCode as string;
   const created: { id: string; trackingCode: string }[] = [];
   for (const [i, a] of HOTLINE.entries()) {
-    const r = await disp('POST', '/api/v1/appeals', { ...a, regionCode, address: `人民路 ${10 + i} 号`, anonymous: false, citizenName: '王先生', phone: `1390791${String(1000 + i)}` });
-    if (r.status !== 201) throw new Error(`hotline submission failed: ${r.status} ${JSON.stringify(r.json)}`);
-    created.push(r.json);
+    created.push(await hotline(disp, { ...a, regionCode, address: `人民路 ${10 + i} 号`, citizenName: '王先生', phone: `1390791${String(1000 + i)}` }));
   }
   const dispatched: string[] = [];
   // Police matters go to the station; disputes, legal aid and suggestions stay in the queue.
   for (const i of [0, 1, 4, 5]) {
     const a = created[i]!;
-    const r = await disp('POST', `/api/v1/appeals/${a.id}/actions`, { action: 'dispatch', unitId: handlerUnitId, note: '请尽快核实处理' });
-    if (r.status !== 200) throw new Error(`dispatch failed: ${r.status} ${JSON.stringify(r.json)}`);
+    await act(disp, a.id, { action: 'dispatch', unitId: handlerUnitId, note: '请尽快核实处理' });
     dispatched.push(a.trackingCode);
     if (i >= 4) await hand('POST', `/api/v1/appeals/${a.id}/actions`, { action: 'accept' });
     if (i === 5) await hand('POST', `/api/v1/appeals/${a.id}/actions`, { action: 'contact', method: 'phone', note: '已电话联系,约定上门查看' });
   }
   // One emergency in the station's hands past its 2-hour deadline, whatever the hour of the week: the
   // scheduler's overdue job is run as if that deadline had passed (it marks and escalates it, 督办).
-  const urgent = await disp('POST', '/api/v1/appeals', {
+  const urgent = await hotline(disp, {
     type: 'help',
     categoryId: 'order.fight',
     urgency: 'emergency',
@@ -198,14 +210,11 @@ export async function setScene(server: Server): Promise<Scene> {
     body: '人民路锦绣花园南门有两伙人持木棍打架,已有人受伤,请民警马上过来。',
     regionCode,
     address: '人民路 30 号',
-    anonymous: false,
     citizenName: '赵先生',
     phone: '13907912000',
   });
-  if (urgent.status !== 201) throw new Error(`hotline submission failed: ${urgent.status} ${JSON.stringify(urgent.json)}`);
-  const sent = await disp('POST', `/api/v1/appeals/${urgent.json.id}/actions`, { action: 'dispatch', unitId: handlerUnitId, note: '紧急警情,立即出警' });
-  if (sent.status !== 200) throw new Error(`dispatch failed: ${sent.status} ${JSON.stringify(sent.json)}`);
-  await new Scheduler(server.services).markHandleOverdue(Date.parse(urgent.json.handleDueAt as string) + 60_000);
+  await act(disp, urgent.id, { action: 'dispatch', unitId: handlerUnitId, note: '紧急警情,立即出警' });
+  await new Scheduler(server.services).markHandleOverdue(Date.parse(urgent.handleDueAt) + 60_000);
   // Overdue work elsewhere in the city moves to the station too.
   const overdue = await disp('GET', '/api/v1/appeals?status=dispatched,accepted,contacted&overdue=true&pageSize=100');
   const police = (overdue.json.items as { id: string; unitId: string; categoryId: string | null }[]).filter((a) => /^(order|fraud)\./.test(a.categoryId ?? ''));
@@ -226,32 +235,22 @@ export async function awaitingCallback(server: Server): Promise<string> {
   const me = await hand('GET', '/api/v1/auth/me');
   const unitId = me.json.user.unitId as string;
   const unit = await hand('GET', `/api/v1/units/${unitId}`);
-  const a = await disp('POST', '/api/v1/appeals', {
+  const a = await hotline(disp, {
     type: 'complaint',
     categoryId: 'order.noise',
     title: '广场舞音响声音过大',
     body: '每天晚上八点到十点,小区广场跳舞的音响开得很大,家里老人心脏不好,希望管一管音量。',
     regionCode: unit.json.regionCode,
     address: '人民路 88 号',
-    anonymous: false,
     citizenName: '李女士',
     phone: '13907918888',
   });
-  if (a.status !== 201) throw new Error(`hotline submission failed: ${a.status} ${JSON.stringify(a.json)}`);
-  const id = a.json.id as string;
-  const steps: [typeof disp, Record<string, unknown>][] = [
-    [disp, { action: 'dispatch', unitId }],
-    [hand, { action: 'accept' }],
-    [hand, { action: 'contact', method: 'phone', note: '已电话联系' }],
-    [hand, { action: 'reply', text: '您好!社区民警已到现场与广场舞队伍负责人沟通,约定晚九点前结束并调低音量,我们将持续巡查。' }],
-  ];
-  for (const [as, body] of steps) {
-    const r = await as('POST', `/api/v1/appeals/${id}/actions`, body);
-    if (r.status !== 200) throw new Error(`${String(body.action)} failed: ${r.status} ${JSON.stringify(r.json)}`);
-  }
-  const detail = await disp('GET', `/api/v1/appeals/${id}`);
-  const handleDueAt = Date.parse(detail.json.handleDueAt as string);
-  const opened = await new Scheduler(server.services).scheduleCallbacks(handleDueAt + 60_000);
+  await act(disp, a.id, { action: 'dispatch', unitId });
+  await act(hand, a.id, { action: 'accept' });
+  await act(hand, a.id, { action: 'contact', method: 'phone', note: '已电话联系' });
+  await act(hand, a.id, { action: 'reply', text: '您好!社区民警已到现场与广场舞队伍负责人沟通,约定晚九点前结束并调低音量,我们将持续巡查。' });
+  // The deadline as taken in (a reply does not move it).
+  const opened = await new Scheduler(server.services).scheduleCallbacks(Date.parse(a.handleDueAt) + 60_000);
   if (opened < 1) throw new Error('the callback job opened no task');
-  return a.json.trackingCode as string;
+  return a.trackingCode;
 }
