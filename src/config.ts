@@ -21,6 +21,11 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_READ_URL must start with postgres://')
     .optional(),
+  /**
+   * SQLite: worker threads, each with a read-only connection, that run the dashboards', rankings' and
+   * reports' reads off the thread answering requests (0: they run on the one connection). Ignored on PostgreSQL.
+   */
+  SQLITE_READ_THREADS: z.coerce.number().int().min(0).max(8).default(2),
   /** Redis shared by several instances for the rate limits (unset: in memory per process; docs/deployment.md §3). */
   REDIS_URL: z
     .string()

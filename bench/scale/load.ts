@@ -13,7 +13,7 @@
 // Every load is run in `--rounds` slices interleaved with its baselines (the machine is shared: the
 // ratios are the figures, not the absolute times). Prints JSON on stdout, progress on stderr.
 //   node --import tsx/esm bench/scale/load.ts [--sizes 10000,50000,100000] [--pg-sizes 10000,50000]
-//     [--no-pg] [--no-sqlite] [--seconds 6] [--rounds 2] [--concurrency 50]
+//     [--no-pg] [--no-sqlite] [--seconds 6] [--rounds 2] [--concurrency 50] [--sqlite-read-threads 2]
 // (larger cities by flag, e.g. --sizes 10000,50000,200000 --pg-sizes 10000,50000,100000 took 40 minutes here.)
 import os from 'node:os';
 import { spawn } from 'node:child_process';
@@ -31,6 +31,9 @@ const pgSizes = flag(args, 'pg-sizes', args.includes('--sizes') ? sizes.join(','
 const seconds = Number(flag(args, 'seconds', '6'));
 const rounds = Number(flag(args, 'rounds', '2'));
 const concurrency = Number(flag(args, 'concurrency', '50'));
+// SQLite's read threads (SQLITE_READ_THREADS) the server runs with; several values serve the same city
+// once each (reads only after the first), e.g. --sqlite-read-threads 2,0 to compare with and without.
+const sqliteReadThreads = flag(args, 'sqlite-read-threads', '2').split(',').map(Number);
 const NOW = Date.now();
 const ACTIVE = 'submitted,returned,dispatched,accepted,contacted';
 const log = (m: string) => process.stderr.write(`[bench/scale] ${m}\n`);
@@ -97,86 +100,108 @@ async function runSize(dialect: Dialect, appeals: number) {
   try {
     log(`${dialect} · ${appeals} appeals · seeding …`);
     const seed = await seedProcess(env, appeals);
-    log(`${dialect} · ${appeals} · seeded in ${seed.seedSeconds} s; starting the server`);
-    const srv = await startServerProcess('bench/scale/server.ts', [], env);
-    try {
-      const api = `http://127.0.0.1:${srv.port}`;
-      const bench = `http://127.0.0.1:${srv.ports.BENCH}`;
-      const pid = srv.child.pid!;
-      const memory = async () => ({ ...procMemory(pid), ...(await getJson<Record<string, number>>(`${bench}/memory`)).json });
-      const idle = await memory();
-
-      const login = await getJson<{ token: string }>(`${api}/api/v1/auth/login`, {}, { username: 'leader', password: 'Demo@2026' });
-      if (login.status !== 200) throw new Error(`leader sign-in: ${login.status} ${JSON.stringify(login.json)}`);
-      const auth = { authorization: `Bearer ${login.json.token}` };
-      const me = await getJson<{ scope: { rootId: string } }>(`${api}/api/v1/auth/me`, auth);
-      const groups = await getJson<{ items: { peerGroup: string; units: number }[] }>(`${api}/api/v1/metrics/peer-groups?period=${MONTH}`, auth);
-      // The dashboard's default: the police stations' group.
-      const peerGroup = groups.json.items.find((g) => g.peerGroup.startsWith('police_station'))?.peerGroup ?? groups.json.items[0]!.peerGroup;
-      const [y, mo] = MONTH.split('-').map(Number) as [number, number];
-      const start = Date.UTC(y, mo - 1, 1) - 8 * 3600_000;
-      const end = Date.UTC(y, mo, 1) - 8 * 3600_000;
-      const url = {
-        bare: `${bench}/bare`,
-        aggregate: `${bench}/aggregate?start=${start}&end=${end}`,
-        dashboard: `${api}/api/v1/metrics/summary?period=${MONTH}&unitId=${encodeURIComponent(me.json.scope.rootId)}`,
-        dashboardOverdueCount: `${api}/api/v1/appeals?status=${ACTIVE}&overdue=true&pageSize=0`,
-        rankings: `${api}/api/v1/metrics/rankings?period=${MONTH}&peerGroup=${encodeURIComponent(peerGroup)}`,
-        appealList: `${api}/api/v1/appeals`,
-      };
-      // One request each before any load: the first (cold) answer, and that the endpoint answers at all.
-      const first: Record<string, { status: number; ms: number }> = {};
-      for (const [name, u] of Object.entries(url)) {
-        const r = await getJson<{ total?: number; cached?: boolean }>(u, auth);
-        if (r.status !== 200) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
-        first[name] = { status: r.status, ms: r.ms };
-      }
-      log(`${dialect} · ${appeals} · reads under ${concurrency} clients …`);
-      const reads = await interleaved(Object.entries(url).map(([name, u]) => ({ name, url: u, headers: auth })));
-      const afterReads = await memory();
-
-      const regions = await getJson<{ items: { code: string; level?: string }[] }>(`${api}/api/v1/regions`, auth);
-      const region = regions.json.items.find((r) => r.code.length === 9)?.code ?? regions.json.items.at(-1)!.code;
-      log(`${dialect} · ${appeals} · submissions under ${concurrency} clients …`);
-      const writes = await interleaved([
-        { name: 'bareInsert', url: `${bench}/bare-insert`, body: submissionBody(region), after: () => fetch(`${bench}/bare-cleanup`, { method: 'POST' }) },
-        { name: 'submission', url: `${api}/api/v1/appeals`, body: submissionBody(region) },
-      ]);
-      const afterWrites = await memory();
-
-      const p99 = (k: string) => reads[k]!.p99ms;
-      const result = {
-        dialect,
-        appeals,
-        loadAverage1m: round(os.loadavg()[0]!, 1),
-        seed,
-        firstRequestMs: Object.fromEntries(Object.entries(first).map(([k, v]) => [k, v.ms])),
-        reads,
-        writes,
-        ratios: {
-          dashboardP99OverBareP99: round(p99('dashboard') / p99('bare'), 2),
-          dashboardP99OverAggregateP99: round(p99('dashboard') / p99('aggregate'), 2),
-          dashboardOverdueCountP99OverAggregateP99: round(p99('dashboardOverdueCount') / p99('aggregate'), 2),
-          rankingsP99OverBareP99: round(p99('rankings') / p99('bare'), 2),
-          rankingsP99OverAggregateP99: round(p99('rankings') / p99('aggregate'), 2),
-          appealListP99OverBareP99: round(p99('appealList') / p99('bare'), 2),
-          appealListP99OverAggregateP99: round(p99('appealList') / p99('aggregate'), 2),
-          aggregateP99OverBareP99: round(p99('aggregate') / p99('bare'), 2),
-          submissionOverBareInsertRate: round(writes.submission!.perSecond / writes.bareInsert!.perSecond, 3),
-        },
-        aims: {
-          dashboardP99Under100ms: p99('dashboard') < 100,
-          submissionAtLeastHalfOfBare: writes.submission!.perSecond >= writes.bareInsert!.perSecond / 2,
-        },
-        serverMemory: { idle, afterReads, afterWrites },
-      };
-      log(`result ${JSON.stringify(result)}`);
-      return result;
-    } finally {
-      await srv.stop();
+    // SQLite: the same city served once per read-thread count (the first with the submissions too).
+    const variants = dialect === 'sqlite' ? sqliteReadThreads : [null];
+    const runs = [];
+    for (const [i, threads] of variants.entries()) {
+      runs.push(await loadServer(dialect, appeals, seed, threads === null ? env : { ...env, SQLITE_READ_THREADS: String(threads) }, threads, i === 0));
     }
+    const [first, ...others] = runs;
+    return others.length > 0 ? { ...first, otherReadThreads: others } : first;
   } finally {
     await db.cleanup();
+  }
+}
+
+/** One server process on a seeded city: the reads under load, then (withWrites) the submissions. */
+async function loadServer(dialect: Dialect, appeals: number, seed: Record<string, unknown>, env: Record<string, string>, sqliteThreads: number | null, withWrites: boolean) {
+  log(`${dialect} · ${appeals} · starting the server${sqliteThreads === null ? '' : ` (SQLITE_READ_THREADS=${sqliteThreads})`}`);
+  const srv = await startServerProcess('bench/scale/server.ts', [], env);
+  try {
+    const api = `http://127.0.0.1:${srv.port}`;
+    const bench = `http://127.0.0.1:${srv.ports.BENCH}`;
+    const pid = srv.child.pid!;
+    const memory = async () => ({ ...procMemory(pid), ...(await getJson<Record<string, number>>(`${bench}/memory`)).json });
+    const idle = await memory();
+
+    const login = await getJson<{ token: string }>(`${api}/api/v1/auth/login`, {}, { username: 'leader', password: 'Demo@2026' });
+    if (login.status !== 200) throw new Error(`leader sign-in: ${login.status} ${JSON.stringify(login.json)}`);
+    const auth = { authorization: `Bearer ${login.json.token}` };
+    const me = await getJson<{ scope: { rootId: string } }>(`${api}/api/v1/auth/me`, auth);
+    const groups = await getJson<{ items: { peerGroup: string; units: number }[] }>(`${api}/api/v1/metrics/peer-groups?period=${MONTH}`, auth);
+    // The dashboard's default: the police stations' group.
+    const peerGroup = groups.json.items.find((g) => g.peerGroup.startsWith('police_station'))?.peerGroup ?? groups.json.items[0]!.peerGroup;
+    const [y, mo] = MONTH.split('-').map(Number) as [number, number];
+    const start = Date.UTC(y, mo - 1, 1) - 8 * 3600_000;
+    const end = Date.UTC(y, mo, 1) - 8 * 3600_000;
+    const url = {
+      bare: `${bench}/bare`,
+      aggregate: `${bench}/aggregate?start=${start}&end=${end}`,
+      dashboard: `${api}/api/v1/metrics/summary?period=${MONTH}&unitId=${encodeURIComponent(me.json.scope.rootId)}`,
+      dashboardOverdueCount: `${api}/api/v1/appeals?status=${ACTIVE}&overdue=true&pageSize=0`,
+      rankings: `${api}/api/v1/metrics/rankings?period=${MONTH}&peerGroup=${encodeURIComponent(peerGroup)}`,
+      appealList: `${api}/api/v1/appeals`,
+    };
+    // One request each before any load: the first (cold) answer, and that the endpoint answers at all.
+    const first: Record<string, { status: number; ms: number }> = {};
+    for (const [name, u] of Object.entries(url)) {
+      const r = await getJson<{ total?: number; cached?: boolean }>(u, auth);
+      if (r.status !== 200) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+      first[name] = { status: r.status, ms: r.ms };
+    }
+    log(`${dialect} · ${appeals} · reads under ${concurrency} clients …`);
+    const reads = await interleaved(Object.entries(url).map(([name, u]) => ({ name, url: u, headers: auth })));
+    const afterReads = await memory();
+
+    const p99 = (k: string) => reads[k]!.p99ms;
+    const readRatios = {
+      dashboardP99OverBareP99: round(p99('dashboard') / p99('bare'), 2),
+      dashboardP99OverAggregateP99: round(p99('dashboard') / p99('aggregate'), 2),
+      dashboardOverdueCountP99OverAggregateP99: round(p99('dashboardOverdueCount') / p99('aggregate'), 2),
+      rankingsP99OverBareP99: round(p99('rankings') / p99('bare'), 2),
+      rankingsP99OverAggregateP99: round(p99('rankings') / p99('aggregate'), 2),
+      appealListP99OverBareP99: round(p99('appealList') / p99('bare'), 2),
+      appealListP99OverAggregateP99: round(p99('appealList') / p99('aggregate'), 2),
+      aggregateP99OverBareP99: round(p99('aggregate') / p99('bare'), 2),
+    };
+    if (!withWrites) {
+      const result = { dialect, appeals, sqliteReadThreads: sqliteThreads, loadAverage1m: round(os.loadavg()[0]!, 1), firstRequestMs: Object.fromEntries(Object.entries(first).map(([k, v]) => [k, v.ms])), reads, ratios: readRatios, aims: { dashboardP99Under100ms: p99('dashboard') < 100 }, serverMemory: { idle, afterReads } };
+      log(`result ${JSON.stringify(result)}`);
+      return result;
+    }
+
+    const regions = await getJson<{ items: { code: string; level?: string }[] }>(`${api}/api/v1/regions`, auth);
+    const region = regions.json.items.find((r) => r.code.length === 9)?.code ?? regions.json.items.at(-1)!.code;
+    log(`${dialect} · ${appeals} · submissions under ${concurrency} clients …`);
+    const writes = await interleaved([
+      { name: 'bareInsert', url: `${bench}/bare-insert`, body: submissionBody(region), after: () => fetch(`${bench}/bare-cleanup`, { method: 'POST' }) },
+      { name: 'submission', url: `${api}/api/v1/appeals`, body: submissionBody(region) },
+    ]);
+    const afterWrites = await memory();
+
+    const result = {
+      dialect,
+      appeals,
+      sqliteReadThreads: sqliteThreads,
+      loadAverage1m: round(os.loadavg()[0]!, 1),
+      seed,
+      firstRequestMs: Object.fromEntries(Object.entries(first).map(([k, v]) => [k, v.ms])),
+      reads,
+      writes,
+      ratios: {
+        ...readRatios,
+        submissionOverBareInsertRate: round(writes.submission!.perSecond / writes.bareInsert!.perSecond, 3),
+      },
+      aims: {
+        dashboardP99Under100ms: p99('dashboard') < 100,
+        submissionAtLeastHalfOfBare: writes.submission!.perSecond >= writes.bareInsert!.perSecond / 2,
+      },
+      serverMemory: { idle, afterReads, afterWrites },
+    };
+    log(`result ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    await srv.stop();
   }
 }
 

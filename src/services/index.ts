@@ -68,7 +68,7 @@ export async function createServices(
   config: Config,
   opts: { log?: Logger; now?: () => number; handle?: DatabaseHandle; migrate?: boolean } = {},
 ): Promise<Services> {
-  const handle = opts.handle ?? openDatabase({ databaseUrl: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, dataDir: config.dataDir });
+  const handle = opts.handle ?? openDatabase({ databaseUrl: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, readThreads: config.SQLITE_READ_THREADS, dataDir: config.dataDir });
   if (opts.migrate !== false) await handle.migrate();
   const ctx: ServiceContext = {
     config,

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { withStatementCache } from './sqlite-statements.ts';
+import { SqliteReadPoolDialect } from './sqlite-read-pool.ts';
 import { DataVersion, withDataVersion } from './data-version.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -23,6 +24,8 @@ export interface DatabaseHandle {
   readDb: Db;
   /** True when readDb is a pool of its own (DATABASE_READ_URL). */
   readReplica: boolean;
+  /** SQLite: read-only connections in worker threads serving readDb (0: readDb is the primary). */
+  readThreads: number;
   /** Moves after every write this process commits through `db` (caches of derived figures compare it). */
   version: DataVersion;
   dialect: Dialect;
@@ -44,6 +47,11 @@ export interface OpenOptions {
   /** SQLite file name inside dataDir (default minbiao.db). */
   fileName?: string;
   poolSize?: number;
+  /**
+   * SQLite only: worker threads, each with a read-only connection, that serve `readDb`
+   * (src/store/sqlite-read-pool.ts). 0 (the default here; the server passes SQLITE_READ_THREADS): readDb is the primary.
+   */
+  readThreads?: number;
 }
 
 function pgKysely(url: string, max: number, version: DataVersion): Db {
@@ -62,6 +70,7 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
       db,
       readDb,
       readReplica: readDb !== db,
+      readThreads: 0,
       version,
       dialect: 'postgres',
       file: null,
@@ -87,15 +96,22 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
   // Compiled statements are kept and reused (src/store/sqlite-statements.ts).
   const version = new DataVersion();
   const db = new Kysely<Database>({ dialect: withDataVersion(new SqliteDialect({ database: withStatementCache(sqlite) }), version) });
+  // The threads open their connections at the first read, after the migrations have made the schema.
+  const readThreads = opts.readThreads ?? 0;
+  const readDb = readThreads > 0 ? new Kysely<Database>({ dialect: new SqliteReadPoolDialect(file, readThreads) }) : db;
   return {
     db,
-    readDb: db,
+    readDb,
     readReplica: false,
+    readThreads,
     version,
     dialect: 'sqlite',
     file,
     migrate: () => migrateToLatest(db, { dialect: 'sqlite' }),
-    close: () => db.destroy(),
+    close: async () => {
+      if (readDb !== db) await readDb.destroy();
+      await db.destroy();
+    },
   };
 }
 

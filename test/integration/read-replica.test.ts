@@ -4,7 +4,8 @@
 // streaming replica — while writes, transactions and read-your-writes (the appeal just submitted,
 // the snapshot just published, the weights just changed) stay on the primary. A query counter on
 // the read pool shows which requests used it; the read-only sessions make any write sent through it
-// fail. On SQLite: the read pool is the primary, and DATABASE_READ_URL is refused.
+// fail. On SQLite the read pool is SQLITE_READ_THREADS worker threads, each with a read-only connection
+// on the same file (src/store/sqlite-read-pool.ts), and DATABASE_READ_URL is refused.
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,14 +31,15 @@ class QueryCounter implements KyselyPlugin {
   }
 }
 
-describe.skipIf(TEST_DB !== 'postgres')('read pool on PostgreSQL (read-only sessions standing for a replica)', () => {
+describe(TEST_DB === 'postgres' ? 'read pool on PostgreSQL (read-only sessions standing for a replica)' : 'read pool on SQLite (read-only connections in worker threads)', () => {
   let h: Harness;
   const reads = new QueryCounter();
   let period: string;
 
   beforeAll(async () => {
-    h = await createHarness({ env: FUNCTIONAL_ENV, readOnlyPool: true });
-    expect(h.s.ctx.handle.readReplica).toBe(true);
+    h = await createHarness({ env: FUNCTIONAL_ENV, readOnlyPool: TEST_DB === 'postgres' });
+    if (TEST_DB === 'postgres') expect(h.s.ctx.handle.readReplica).toBe(true);
+    else expect(h.s.ctx.handle.readThreads).toBe(2);
     // The services read ctx.readDb at each call: the counting wrapper shares the read pool.
     h.s.ctx.readDb = h.s.ctx.readDb.withPlugin(reads);
     await closedByRating(h, {}, 5);
@@ -54,9 +56,26 @@ describe.skipIf(TEST_DB !== 'postgres')('read pool on PostgreSQL (read-only sess
 
   it('the read pool is a pool of its own whose sessions refuse writes', async () => {
     expect(h.s.ctx.readDb).not.toBe(h.s.ctx.db);
-    await expect(h.s.ctx.readDb.insertInto('settings').values({ key: 'x', value: '1', updated_at: 0, updated_by: 'test' } as never).execute()).rejects.toThrow(/read-only transaction/);
+    await expect(h.s.ctx.readDb.insertInto('settings').values({ key: 'x', value: '1', updated_at: 0, updated_by: 'test' } as never).execute()).rejects.toThrow(/read-only transaction|reads only/);
+    expect(await h.s.ctx.db.selectFrom('settings').select('key').where('key', '=', 'x').execute()).toEqual([]);
     const health = await h.app.inject({ method: 'GET', url: '/api/health' });
-    expect(health.json()).toMatchObject({ status: 'ok', database: 'postgres', readReplica: 'ok' });
+    expect(health.json()).toMatchObject(TEST_DB === 'postgres' ? { status: 'ok', database: 'postgres', readReplica: 'ok' } : { status: 'ok', database: 'sqlite', readThreads: 'ok' });
+    reads.take();
+  });
+
+  it.skipIf(TEST_DB !== 'sqlite')('SQLite: the read threads see what the primary committed, at once, and not a transaction still open', async () => {
+    const count = async () => Number((await h.s.ctx.readDb.selectFrom('appeals').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    await submit(h);
+    expect(await count()).toBe(before + 1);
+    const setting = () => h.s.ctx.readDb.selectFrom('settings').select('key').where('key', '=', 'test.read-threads').execute();
+    await h.s.ctx.db.transaction().execute(async (trx) => {
+      await trx.insertInto('settings').values({ key: 'test.read-threads', value: '1', updated_at: 0, updated_by: 'test' } as never).execute();
+      // Another connection: the primary's open transaction neither blocks it nor shows through.
+      expect(await setting()).toEqual([]);
+    });
+    expect(await setting()).toEqual([{ key: 'test.read-threads' }]);
+    expect(await count()).toBe(before + 1);
     reads.take();
   });
 
@@ -107,7 +126,7 @@ describe.skipIf(TEST_DB !== 'postgres')('read pool on PostgreSQL (read-only sess
     expect(reads.take()).toEqual([]);
   });
 
-  it('PostgreSQL itself saw the dashboard queries on the read pool’s sessions', async () => {
+  it.skipIf(TEST_DB !== 'postgres')('PostgreSQL itself saw the dashboard queries on the read pool’s sessions', async () => {
     // The read pool's server (the same one here; the replica with MINBIAO_TEST_READ_PG_URL).
     const url = new URL(h.db.config.DATABASE_READ_URL!);
     url.searchParams.set('application_name', 'minbiao-test-monitor');
@@ -132,12 +151,15 @@ describe('read pool configuration', () => {
     expect(() => loadConfig({ DATABASE_READ_URL: 'mysql://x' })).toThrow(/DATABASE_READ_URL/);
   });
 
-  it.skipIf(TEST_DB !== 'sqlite')('without a replica the read pool is the primary', async () => {
-    const h = await createHarness({ enrolMfa: false });
+  it.skipIf(TEST_DB !== 'sqlite')('SQLite with SQLITE_READ_THREADS=0: the read pool is the primary', async () => {
+    const h = await createHarness({ enrolMfa: false, env: { SQLITE_READ_THREADS: '0' } });
     try {
       expect(h.s.ctx.readDb).toBe(h.s.ctx.db);
       expect(h.s.ctx.handle.readReplica).toBe(false);
-      expect((await h.app.inject({ method: 'GET', url: '/api/health' })).json().readReplica).toBeUndefined();
+      expect(h.s.ctx.handle.readThreads).toBe(0);
+      const health = (await h.app.inject({ method: 'GET', url: '/api/health' })).json();
+      expect(health.readReplica).toBeUndefined();
+      expect(health.readThreads).toBeUndefined();
     } finally {
       await h.close();
     }

@@ -335,7 +335,9 @@ export class ScoringService {
 
   /** The repeat probes of a period's closed appeals (one unit or a subtree), observed until `now`. */
   private repeatFlags(period: ScorePeriod, filter: { unitId?: string; unitPathPrefix?: string }, now: number) {
-    // Split by day on SQLite, whose synchronous driver holds the process for a statement's length.
+    // Split by day on SQLite, whose synchronous driver holds its connection's thread for a statement's
+    // length: the process itself when there are no read threads, else one read thread, whose queue
+    // the other dashboards' reads then do not wait behind for the whole month.
     return scoringRepo.repeatFlags(this.ctx.readDb, period.startDay, period.endDay, filter, REPEAT_WINDOW_DAYS * DAY_MS, now, { dayByDay: this.ctx.handle.dialect === 'sqlite' });
   }
 

@@ -263,10 +263,11 @@ export class ScoringRepository {
   ): Promise<{ appeal_id: string; closed_at: number; by_citizen: number; by_place: number }[]> {
     if (opts.dayByDay && endDay - startDay > 1) {
       // A month of a large city is tens of thousands of probes: as one statement on SQLite it would
-      // hold the process for its whole length (better-sqlite3 is synchronous — 67 ms of the city
-      // summary's 84 ms at 200,000 appeals), and every request arriving meanwhile, even one answered
-      // from the figures cache, would wait. A day at a time, with a turn of the event loop between
-      // days. The rows come by day, then appeal id.
+      // hold its connection's thread for its whole length (better-sqlite3 is synchronous — 67 ms of the
+      // city summary's 84 ms at 200,000 appeals): the whole process without read threads, where every
+      // request arriving meanwhile, even one answered from the figures cache, would wait; else one read
+      // thread, with the other dashboards' reads queued behind it. A day at a time, with a turn of the
+      // event loop between days. The rows come by day, then appeal id.
       const out: { appeal_id: string; closed_at: number; by_citizen: number; by_place: number }[] = [];
       for (let day = startDay; day < endDay; day++) {
         if (day > startDay) await new Promise<void>((resolve) => setImmediate(resolve));
