@@ -214,6 +214,16 @@ describe('text intelligence', () => {
       expect(await latent.getByTestId('latent-survey').textContent()).toContain('人作答');
     }
     expect(h !== null || sv !== null, 'at least one latent slot is filled in the demo').toBe(true);
+    // 重复诉求率: provisional while some 90-day windows are open, said in words beside the rate.
+    const r = summary.latent.repeat as { repeats: number; pending: number } | null;
+    if (r && r.pending > 0) {
+      await latent.getByTestId('repeat-provisional').waitFor();
+      expect(await latent.getByTestId('repeat-provisional').textContent()).toBe('暂计');
+      expect(await latent.getByTestId('repeat-sub').textContent()).toBe(`已发现重复 ${r.repeats} 件 · ${r.pending.toLocaleString('zh-CN')} 件观察期未满`);
+    } else {
+      expect(await latent.getByTestId('repeat-provisional').count()).toBe(0);
+      expect(await latent.getByTestId('repeat-sub').textContent()).toBe(r ? `90 天内重复 ${r.repeats} 件` : '尚无数据');
+    }
     await hotPanel.scrollIntoViewIfNeeded();
     await screenshot(page, 'leader-hotspots-risk');
 

@@ -766,6 +766,12 @@ const dash = {
   'dash.latentSub': ['数量之外的成效', 'What counts do not show'],
   'dash.repeatRate': ['重复诉求率', 'Repeat rate'],
   'dash.repeatSub': ['{d} 天内重复 {n} 件', '{n} repeats within {d} days'],
+  'dash.repeatSubPending': ['已发现重复 {n} 件 · {p} 件观察期未满', '{n} repeats found · {p} still within the {d}-day window'],
+  'dash.repeatProvisional': ['暂计', 'Provisional'],
+  'dash.repeatProvisionalHelp': [
+    '办结后 {d} 天的观察期尚未结束:已发现重复的已计入,尚未发现重复的暂不计入,所以近期的比率偏高,观察期全部结束后才是定值。',
+    'The {d}-day window after closure is still open for some appeals: repeats already found are counted, the undecided ones are not yet, so a recent period’s rate runs high until every window has closed.',
+  ],
   'dash.per10k': ['万人诉求量', 'Per 10,000 residents'],
   'dash.per10kChange': ['去年同期 {last},变化 {c}', 'Last year {last}, change {c}'],
   'dash.hotspotsResolved': ['热点化解', 'Hotspots resolved'],

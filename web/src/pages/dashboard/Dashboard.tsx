@@ -576,8 +576,19 @@ function LatentPanel({ s }: { s: Summary }) {
       <div className="latent-grid">
         <div className="latent-item">
           <span className="kpi-label">{t('dash.repeatRate')}</span>
-          <span className="latent-value">{r ? pct(r.rate.value) : '—'}</span>
-          <span className="muted small">{r ? t('dash.repeatSub', { n: r.repeats, d: r.windowDays }) : t('common.noDataYet')}</span>
+          <span className="latent-value">
+            {r ? pct(r.rate.value) : '—'}
+            {/* A repeat already seen counts while the window is open, an undecided appeal waits: until the
+                windows close, a recent period's rate runs high (docs/metrics.md §9). */}
+            {r && r.pending > 0 && (
+              <Tooltip title={t('dash.repeatProvisionalHelp', { d: r.windowDays })}>
+                <Tag color="orange" className="latent-tag" data-testid="repeat-provisional">{t('dash.repeatProvisional')}</Tag>
+              </Tooltip>
+            )}
+          </span>
+          <span className="muted small" data-testid="repeat-sub">
+            {r ? (r.pending > 0 ? t('dash.repeatSubPending', { n: r.repeats, d: r.windowDays, p: fmtNumber(r.pending) }) : t('dash.repeatSub', { n: r.repeats, d: r.windowDays })) : t('common.noDataYet')}
+          </span>
         </div>
         <div className="latent-item">
           <span className="kpi-label">{t('dash.per10k')}</span>
