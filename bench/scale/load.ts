@@ -8,7 +8,8 @@
 //     (GET /api/v1/metrics/summary, and the overdue count the dashboard also asks for), the month's
 //     ranking (GET /api/v1/metrics/rankings) and the first page of the appeal list (GET /api/v1/appeals),
 //     against a constant route and a bare SQL aggregate route;
-//   - citizen submissions (POST /api/v1/appeals) under 50 clients against bench/ingest's bare insert;
+//   - citizen submissions (POST /api/v1/appeals) under 50 clients against bench/ingest's bare insert, and
+//     the product's intake without text analysis (the ceiling of an acknowledge-first intake);
 //   - the server's memory (VmRSS, VmHWM, heap) idle, after the reads and after the writes.
 // Every load is run in `--rounds` slices interleaved with its baselines (the machine is shared: the
 // ratios are the figures, not the absolute times). Prints JSON on stdout, progress on stderr.
@@ -176,6 +177,9 @@ async function loadServer(dialect: Dialect, appeals: number, seed: Record<string
     const writes = await interleaved([
       { name: 'bareInsert', url: `${bench}/bare-insert`, body: submissionBody(region), after: () => fetch(`${bench}/bare-cleanup`, { method: 'POST' }) },
       { name: 'submission', url: `${api}/api/v1/appeals`, body: submissionBody(region) },
+      // The product's intake with no text analysis (bench/scale/server.ts): the ceiling of an intake
+      // that would acknowledge first and analyse behind.
+      { name: 'submissionWithoutAnalysis', url: `${bench}/intake-without-analysis`, body: submissionBody(region) },
     ]);
     const afterWrites = await memory();
 
@@ -191,6 +195,7 @@ async function loadServer(dialect: Dialect, appeals: number, seed: Record<string
       ratios: {
         ...readRatios,
         submissionOverBareInsertRate: round(writes.submission!.perSecond / writes.bareInsert!.perSecond, 3),
+        submissionWithoutAnalysisOverBareInsertRate: round(writes.submissionWithoutAnalysis!.perSecond / writes.bareInsert!.perSecond, 3),
       },
       aims: {
         dashboardP99Under100ms: p99('dashboard') < 100,

@@ -63,6 +63,17 @@ describe('SQLite read pool (read-only connections in worker threads)', () => {
     expect((await sql<{ n: number }>`select count(*) as n from items`.execute(reads)).rows).toEqual([{ n: 3 }]);
   });
 
+  it('a connection that cannot open fails its statements instead of leaving them waiting', async () => {
+    const broken = new Kysely<T>({ dialect: new SqliteReadPoolDialect(path.join(dir, 'missing', 'none.db'), 1) });
+    try {
+      await expect(sql`select 1`.execute(broken)).rejects.toThrow(/unable to open|does not exist|directory/i);
+      // The dead thread is replaced at the next statement, which fails the same way (the file is still missing).
+      await expect(sql`select 1`.execute(broken)).rejects.toThrow(/unable to open|does not exist|directory/i);
+    } finally {
+      await broken.destroy();
+    }
+  });
+
   it('many statements at once all come back, each with its own rows', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => (i % 3) + 1);
     const got = await Promise.all(ids.map((id) => reads.selectFrom('items').select('id').where('id', '=', id).executeTakeFirstOrThrow()));

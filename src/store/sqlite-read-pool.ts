@@ -40,7 +40,6 @@ export interface ReadRequest {
 }
 
 export type ReadReply =
-  | { ready: true }
   | { id: number; rows: Record<string, unknown>[] }
   | { id: number; error: { message: string; code: string | undefined } };
 
@@ -56,24 +55,14 @@ class ReadThread {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
-  /** Settles when the connection is open (or the thread failed to start). */
-  readonly ready: Promise<void>;
   dead = false;
 
   constructor(file: string) {
     this.worker = new Worker(ENTRY, { workerData: { file } satisfies ReadThreadData });
-    // The thread keeps the process alive only while it has a statement to answer.
+    // The thread keeps the process alive only while it has a statement to answer (a CLI command
+    // waiting on one must not exit; an idle server must not be held open by it).
     this.worker.unref();
-    let opened: () => void = () => undefined;
-    let failedToOpen: (err: Error) => void = () => undefined;
-    this.ready = new Promise<void>((resolve, reject) => {
-      opened = resolve;
-      failedToOpen = reject;
-    });
-    // Handled here: a thread may die before anyone waits on it (the next statement still sees it fail).
-    this.ready.catch(() => undefined);
     this.worker.on('message', (m: ReadReply) => {
-      if ('ready' in m) return opened();
       const w = this.waiting.get(m.id);
       if (!w) return;
       this.waiting.delete(m.id);
@@ -84,10 +73,10 @@ class ReadThread {
     const die = (err: Error) => {
       if (this.dead) return;
       this.dead = true;
-      failedToOpen(err);
       for (const w of this.waiting.values()) w.reject(err);
       this.waiting.clear();
     };
+    // A connection that cannot open (no file, not a database) fails the thread: its statements fail.
     this.worker.on('error', die);
     this.worker.on('exit', (code) => die(new Error(`SQLite read thread exited (code ${code})`)));
   }
@@ -96,12 +85,12 @@ class ReadThread {
     return this.waiting.size;
   }
 
-  async all(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
-    await this.ready;
-    if (this.dead) throw new Error('SQLite read thread is gone');
+  all(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
+    if (this.dead) return Promise.reject(new Error('SQLite read thread is gone'));
     const id = this.nextId++;
     const rows = new Promise<Record<string, unknown>[]>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    if (this.waiting.size === 1) this.worker.ref();
+    this.worker.ref();
+    // Posted at once: a thread still opening its connection finds it queued on its port.
     this.worker.postMessage({ id, sql, params } satisfies ReadRequest);
     return rows;
   }

@@ -26,4 +26,3 @@ port.on('message', (m: ReadRequest) => {
   }
   port.postMessage(reply);
 });
-port.postMessage({ ready: true } satisfies ReadReply);
