@@ -19,6 +19,10 @@ MINBIAO_TEST_DB=sqlite npx vitest run --project unit --reporter=default --report
 
 step "integration tests · SQLite"
 MINBIAO_TEST_DB=sqlite npx vitest run --project integration --reporter=default --reporter=json --outputFile="$out/integration-sqlite.json" || fail=1
+step "dashboard and report tests · SQLite without read threads (SQLITE_READ_THREADS=0)"
+# The suite above reads the dashboards through the read threads (the default); this is the other setting.
+MINBIAO_TEST_DB=sqlite MINBIAO_TEST_SQLITE_READ_THREADS=0 npx vitest run --project integration test/integration/metrics-api.test.ts test/integration/report.test.ts \
+  --reporter=default --reporter=json --outputFile="$out/integration-sqlite-no-read-threads.json" || fail=1
 
 step "integration tests · PostgreSQL"
 if [ "${MINBIAO_SKIP_PG:-}" = "1" ] && [ "${CI:-}" != "true" ]; then

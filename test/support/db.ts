@@ -14,6 +14,11 @@ export const TEST_DB = (process.env.MINBIAO_TEST_DB ?? 'sqlite') as 'sqlite' | '
  * through the read pool (ctx.readDb) fails the test. Stands for a streaming replica (docs/deployment.md §4).
  */
 export const TEST_READ_POOL = process.env.MINBIAO_TEST_READ_POOL === 'readonly';
+/**
+ * MINBIAO_TEST_SQLITE_READ_THREADS (SQLite): the read threads the test servers run with (default: the
+ * product's, 2); `0` runs the dashboards' reads on the one connection, as SQLITE_READ_THREADS=0 does.
+ */
+const SQLITE_READ_THREADS = process.env.MINBIAO_TEST_SQLITE_READ_THREADS;
 /** A streaming replica of the server at MINBIAO_TEST_PG_URL (its host and port): the read pool goes there instead. */
 const READ_PG_URL = process.env.MINBIAO_TEST_READ_PG_URL;
 const PG_ADMIN_URL = process.env.MINBIAO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -50,6 +55,7 @@ export async function createTestDatabase(extraEnv: Record<string, string> = {}, 
     SCHEDULER_ENABLED: 'false',
     // Tests read their own writes at once: dashboards computed per request (figures-cache tests turn it on).
     FIGURES_CACHE_SECONDS: '0',
+    ...(SQLITE_READ_THREADS !== undefined ? { SQLITE_READ_THREADS } : {}),
     ...extraEnv,
   };
   if (TEST_DB === 'sqlite') {
