@@ -94,6 +94,29 @@ export function procMemory(pid: number | 'self'): { rssMb: number; peakRssMb: nu
   }
 }
 
+/**
+ * The PostgreSQL server's memory on this machine: the proportional set size (PSS: shared buffers split
+ * between the processes that map them, so the sum does not count them once per backend) summed over
+ * every `postgres` process, in MB; null where /proc cannot be read (another user's processes).
+ */
+export function postgresMemory(): { processes: number; pssMb: number } | null {
+  let processes = 0;
+  let kb = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const pss = Number(/^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? NaN);
+      if (!Number.isFinite(pss)) return null;
+      kb += pss;
+      processes++;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // the process ended meanwhile
+      return null;
+    }
+  }
+  return processes > 0 ? { processes, pssMb: Math.round(kb / 1024) } : null;
+}
+
 /** This process's heap (V8) and resident memory, in MB. */
 export function heapMemory(): { heapUsedMb: number; heapTotalMb: number; externalMb: number } {
   const m = process.memoryUsage();

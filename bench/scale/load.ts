@@ -21,7 +21,7 @@ import { spawn } from 'node:child_process';
 import { addMonths, monthOf } from '../../src/store/partitions.ts';
 import { submissionBody } from '../lib/bare.ts';
 import { round, runLoad, summarize, type LoadResult } from '../lib/load.ts';
-import { flag, pgReachable, procMemory, startServerProcess, tempDatabase, type Dialect } from '../lib/setup.ts';
+import { flag, pgReachable, postgresMemory, procMemory, startServerProcess, tempDatabase, type Dialect } from '../lib/setup.ts';
 
 const args = process.argv.slice(2);
 // Defaults sized to finish in about twenty minutes on the shared 2-core machine: seeding (≈ 700 appeals/s
@@ -122,7 +122,8 @@ async function loadServer(dialect: Dialect, appeals: number, seed: Record<string
     const api = `http://127.0.0.1:${srv.port}`;
     const bench = `http://127.0.0.1:${srv.ports.BENCH}`;
     const pid = srv.child.pid!;
-    const memory = async () => ({ ...procMemory(pid), ...(await getJson<Record<string, number>>(`${bench}/memory`)).json });
+    // PostgreSQL's own processes too (PSS, the whole server on this machine), on that dialect.
+  const memory = async () => ({ ...procMemory(pid), ...(await getJson<Record<string, number>>(`${bench}/memory`)).json, ...(dialect === 'postgres' ? { postgres: postgresMemory() } : {}) });
     const idle = await memory();
 
     const login = await getJson<{ token: string }>(`${api}/api/v1/auth/login`, {}, { username: 'leader', password: 'Demo@2026' });
