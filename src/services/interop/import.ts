@@ -400,13 +400,14 @@ export class ImportService {
       // An uploaded file is gone before the job says it is done.
       if (o.jobId) fs.rmSync(o.file, { force: true });
       progress.bytesDone = table.bytes.total;
+      // Imported appeals get their text insights (category, risk, repeats) like the ones taken in
+      // here; they were routed by the source system, so nothing is dispatched. Before the job says it
+      // is done, so that "done" means its appeals are there to be read whole; a failure is logged only:
+      // the import itself is complete.
+      if (progress.accepted > 0) await this.s.text.backfill().catch((e: unknown) => this.s.ctx.log.error({ err: e }, 'text insights of imported appeals failed'));
       const finished = this.s.ctx.now();
       await db.updateTable('import_jobs').set({ status: 'done', finished_at: finished, bytes_done: progress.bytesDone }).where('id', '=', jobId).execute();
       await this.s.audit.record(importer(o.principal), { action: 'import.finish', objectType: 'import_job', objectId: jobId, outcome: 'success', details: { ...progress } });
-      // Imported appeals get their text insights (category, risk, repeats) like the ones taken in
-      // here; they were routed by the source system, so nothing is dispatched. A failure is logged only:
-      // the import itself is complete.
-      if (progress.accepted > 0) await this.s.text.backfill().catch((e: unknown) => this.s.ctx.log.error({ err: e }, 'text insights of imported appeals failed'));
       const ms = Date.now() - t0;
       return { ...progress, jobId, file: o.file, format: table.format, header: table.header, mapping: profile.mapping, ms, rowsPerSecond: Math.round(progress.rowsRead / Math.max(0.001, ms / 1000)) };
     } catch (e) {
