@@ -39,7 +39,9 @@ describe('admin and auditor', () => {
     await modal.locator('.ant-select').last().click();
     await page.locator('.ant-select-item-option').filter({ hasText: '安全审计员' }).click();
     await page.locator('.ant-select-item-option').filter({ hasText: '派单员' }).click();
-    await page.keyboard.press('Escape');
+    await modal.locator('.ant-select-selection-item').filter({ hasText: '派单员' }).waitFor();
+    // Closes the list by a click beside it: Escape would close the modal itself if the list had already closed.
+    await modal.locator('.ant-modal-title').click();
     await modal.getByText('三员分立:系统管理员、安全管理员、审计员不能与其他角色兼任').first().waitFor();
     await screenshot(page, 'admin-users');
     await modal.getByRole('button', { name: /取\s*消/ }).click();
