@@ -3,9 +3,34 @@ import { useRef, type KeyboardEvent } from 'react';
 import { useI18n } from '../lib/i18n.tsx';
 import type { RatingLevel } from '../lib/types.ts';
 
-export const FACE_EMOJI: Record<number, string> = { 5: '😄', 4: '🙂', 3: '😐', 2: '🙁', 1: '😠' };
 export const FACE_COLORS: Record<number, string> = { 5: '#1f9d55', 4: '#6cbf43', 3: '#e6b422', 2: '#f08a24', 1: '#d23a3a' };
-const ORDER: RatingLevel[] = [5, 4, 3, 2, 1];
+export const FACE_ORDER: RatingLevel[] = [5, 4, 3, 2, 1];
+const ORDER = FACE_ORDER;
+
+// The mouths (and the angry brows) of the five faces, on a 32 × 32 face. Drawn, not emoji: a machine
+// without a colour emoji font (common on the 信创 desktops) showed 🙂 and 🙁 as empty boxes.
+const MOUTH: Record<number, string> = {
+  5: 'M9 18.5 Q16 28 23 18.5 Z',
+  4: 'M10.5 20 Q16 25 21.5 20',
+  3: 'M11 21.5 H21',
+  2: 'M10.5 23.5 Q16 18.5 21.5 23.5',
+  1: 'M9.5 24.5 Q16 17.5 22.5 24.5',
+};
+
+/** One of the five faces as a drawing in its colour, sized by the surrounding font (1em). */
+export function FaceIcon({ level, size = '1em' }: { level: number; size?: number | string }) {
+  const color = FACE_COLORS[level] ?? '#999';
+  const ink = '#1f1f1f';
+  return (
+    <svg className="face-icon" width={size} height={size} viewBox="0 0 32 32" aria-hidden focusable="false" data-level={level}>
+      <circle cx="16" cy="16" r="15" fill={color} />
+      <circle cx="11" cy="13" r="2" fill={ink} />
+      <circle cx="21" cy="13" r="2" fill={ink} />
+      {level === 1 && <path d="M7.5 8.5 L13.5 10.5 M24.5 8.5 L18.5 10.5" stroke={ink} strokeWidth="2" strokeLinecap="round" />}
+      <path d={MOUTH[level] ?? MOUTH[3]!} stroke={ink} strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" fill={level === 5 ? ink : 'none'} />
+    </svg>
+  );
+}
 
 export function FacePicker({ value, onChange, size = 'large', name = 'faces' }: { value: RatingLevel | undefined; onChange: (v: RatingLevel) => void; size?: 'large' | 'medium'; name?: string }) {
   const { t } = useI18n();
@@ -40,7 +65,7 @@ export function FacePicker({ value, onChange, size = 'large', name = 'faces' }: 
           data-testid={`face-${lv}`}
         >
           <span className="face-emoji" aria-hidden>
-            {FACE_EMOJI[lv]}
+            <FaceIcon level={lv} />
           </span>
           <span className="face-label">{t(`face.${lv}`)}</span>
         </button>
@@ -51,10 +76,10 @@ export function FacePicker({ value, onChange, size = 'large', name = 'faces' }: 
 
 export function FaceLabel({ level }: { level: number | null | undefined }) {
   const { t } = useI18n();
-  if (!level || !FACE_EMOJI[level]) return <span className="muted">—</span>;
+  if (!level || !FACE_COLORS[level]) return <span className="muted">—</span>;
   return (
     <span className="face-inline" title={t(`face.${level as RatingLevel}`)}>
-      <span aria-hidden>{FACE_EMOJI[level]}</span> {t(`face.${level as RatingLevel}`)}
+      <FaceIcon level={level} size="1.15em" /> {t(`face.${level as RatingLevel}`)}
     </span>
   );
 }

@@ -7,7 +7,7 @@ import { fmtDateTime } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import type { MessageKey } from '../../lib/messages.ts';
 import { useAsync } from '../../lib/useAsync.ts';
-import { FACE_EMOJI } from '../../components/Faces.tsx';
+import { FaceIcon } from '../../components/Faces.tsx';
 import { ErrorAlert, ErrorState, LoadingState } from '../../components/States.tsx';
 
 interface MetricsConfig {
@@ -72,7 +72,7 @@ export function Weights() {
       <h3 className="form-h">{t('weights.faces')}</h3>
       <Space wrap size="large">
         {(['5', '4', '3', '2', '1'] as const).map((lv) => (
-          <Form.Item key={lv} name={['levelWeights', lv]} label={`${FACE_EMOJI[Number(lv)]} ${t(`face.${lv}` as MessageKey)}`}>
+          <Form.Item key={lv} name={['levelWeights', lv]} label={<span className="face-inline"><FaceIcon level={Number(lv)} size="1.15em" /> {t(`face.${lv}` as MessageKey)}</span>}>
             {num()}
           </Form.Item>
         ))}

@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { useI18n } from '../../lib/i18n.tsx';
 import { CitizenLayout } from './CitizenLayout.tsx';
+import { FACE_ORDER, FaceIcon } from '../../components/Faces.tsx';
 
 export default function Home() {
   const { t } = useI18n();
@@ -54,11 +55,9 @@ export default function Home() {
       </section>
       <section className="citizen-card faces-banner" aria-label={t('citizen.facesAria')}>
         <div className="faces-row" aria-hidden>
-          <span>😄</span>
-          <span>🙂</span>
-          <span>😐</span>
-          <span>🙁</span>
-          <span>😠</span>
+          {FACE_ORDER.map((lv) => (
+            <FaceIcon key={lv} level={lv} />
+          ))}
         </div>
         <p>{t('citizen.facesText')}</p>
       </section>

@@ -17,7 +17,7 @@ import { useAsync } from '../../lib/useAsync.ts';
 import { exportXlsx } from '../../lib/xlsx.ts';
 import { AppealDrawer } from '../../components/AppealDrawer.tsx';
 import { ACTIVE_STATUSES, DueCell, unitName, useNow, useRefMaps } from '../../components/AppealBits.tsx';
-import { FACE_COLORS, FACE_EMOJI } from '../../components/Faces.tsx';
+import { FACE_COLORS, FaceIcon } from '../../components/Faces.tsx';
 import { UnitTreeSelect } from '../../components/Pickers.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../components/States.tsx';
 import { EChart, type EChartHandle } from './EChart.tsx';
@@ -165,9 +165,9 @@ function FacesPanel({ s, ctx, height = 260 }: { s: Summary; ctx: Ctx; height?: n
           {s.faces.map((f) => {
             const share = total ? f.count / total : 0;
             return (
-              <button key={f.level} type="button" className="face-bar" onClick={() => ctx.drill('satisfaction', String(f.level), `${f.face} ${pick(f.labelZh, f.labelEn)}`)} data-testid={`face-bar-${f.level}`}>
+              <button key={f.level} type="button" className="face-bar" onClick={() => ctx.drill('satisfaction', String(f.level), pick(f.labelZh, f.labelEn))} data-testid={`face-bar-${f.level}`}>
                 <span className="face-bar-emoji" aria-hidden>
-                  {f.face}
+                  <FaceIcon level={f.level} />
                 </span>
                 <span className="face-bar-label">{pick(f.labelZh, f.labelEn)}</span>
                 <span className="face-bar-track">
@@ -206,7 +206,7 @@ function FacesTrendPanel({ ctx, height = 260 }: { ctx: Ctx; height?: number }) {
       xAxis: { type: 'category', data: state.data.map((d) => d.m) },
       yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
       series: levels.map((lv) => ({
-        name: `${FACE_EMOJI[lv]} ${t(`face.${lv}` as MessageKey)}`,
+        name: t(`face.${lv}` as MessageKey),
         type: 'bar',
         stack: 'faces',
         barMaxWidth: 36,

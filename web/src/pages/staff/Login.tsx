@@ -12,6 +12,7 @@ import { CopyButton } from '../../components/CopyText.tsx';
 import { ErrorAlert } from '../../components/States.tsx';
 import { getPolicy } from '../../lib/captcha.ts';
 import { useAsync } from '../../lib/useAsync.ts';
+import { FACE_ORDER, FaceIcon } from '../../components/Faces.tsx';
 
 function safeNext(next: string | null): string | null {
   return next && next.startsWith('/staff') && !next.startsWith('//') ? next : null;
@@ -256,11 +257,9 @@ export default function Login() {
           <h1>{t('app.staffTitle')}</h1>
           <p>{t('app.slogan')}</p>
           <div className="faces-row faces-row-light">
-            <span>😄</span>
-            <span>🙂</span>
-            <span>😐</span>
-            <span>🙁</span>
-            <span>😠</span>
+            {FACE_ORDER.map((lv) => (
+              <FaceIcon key={lv} level={lv} />
+            ))}
           </div>
           <ul>
             <li>{t('login.point1')}</li>
