@@ -1,6 +1,7 @@
 // 智能分析 in the appeal detail: what the text intelligence found at intake — the predicted category
 // with its confidence and runners-up, how the appeal was routed and why, the risk level with the words
 // that triggered it, repeats and appeals on the same issue, and the hotspots it belongs to.
+import { FireOutlined } from '@ant-design/icons';
 import { Progress, Space, Tag, Tooltip } from 'antd';
 import { ApiError } from '../lib/api.ts';
 import { fmtDate, fmtPercent } from '../lib/format.ts';
@@ -171,7 +172,7 @@ export function InsightSection({ state, refs, onOpen }: { state: AsyncState<Insi
               <Space size={[4, 4]} wrap>
                 {x.hotspots.map((h) => (
                   <Tooltip key={h.id} title={h.status === 'resolved' ? t('ti.hotResolved') : t('ti.hotActive')}>
-                    <Tag color={h.status === 'resolved' ? 'green' : 'magenta'}>🔥 {h.label}</Tag>
+                    <Tag color={h.status === 'resolved' ? 'green' : 'magenta'} icon={<FireOutlined />}>{h.label}</Tag>
                   </Tooltip>
                 ))}
               </Space>

@@ -1,4 +1,5 @@
 import { Link } from 'react-router-dom';
+import { EditOutlined, MessageOutlined, SearchOutlined } from '@ant-design/icons';
 import { useI18n } from '../../lib/i18n.tsx';
 import { CitizenLayout } from './CitizenLayout.tsx';
 import { FACE_ORDER, FaceIcon } from '../../components/Faces.tsx';
@@ -15,7 +16,7 @@ export default function Home() {
       <nav className="citizen-actions" aria-label={t('citizen.navAria')}>
         <Link to="/submit" className="action-tile action-primary" data-testid="go-submit">
           <span className="action-icon" aria-hidden>
-            ✍️
+            <EditOutlined />
           </span>
           <span>
             <strong>{t('citizen.navSubmit')}</strong>
@@ -24,7 +25,7 @@ export default function Home() {
         </Link>
         <Link to="/track" className="action-tile" data-testid="go-track">
           <span className="action-icon" aria-hidden>
-            🔎
+            <SearchOutlined />
           </span>
           <span>
             <strong>{t('citizen.navTrack')}</strong>
@@ -33,7 +34,7 @@ export default function Home() {
         </Link>
         <Link to="/participate" className="action-tile" data-testid="go-participate">
           <span className="action-icon" aria-hidden>
-            💬
+            <MessageOutlined />
           </span>
           <span>
             <strong>{t('citizen.navParticipate')}</strong>

@@ -1,5 +1,6 @@
 // 问计于民 for citizens: the list of consultations and open surveys, a consultation (suggest, support,
 // read the answers and what was done), and the survey. Routed under /participate/*.
+import { LikeOutlined } from '@ant-design/icons';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, Route, Routes, useParams } from 'react-router-dom';
 import { Alert, App, Button, Cascader, Checkbox, Form, Input, Modal, Progress, Radio, Result, Segmented, Tag } from 'antd';
@@ -116,7 +117,7 @@ function SuggestionCard({ s, open, onSupport, supported }: { s: Suggestion; open
         aria-label={`${t('c.support')} ${s.title}`}
         data-testid="support-btn"
       >
-        <span aria-hidden>👍</span> <span data-testid="support-count">{s.supportCount}</span>
+        <LikeOutlined aria-hidden /> <span data-testid="support-count">{s.supportCount}</span>
         <span className="p-support-label">{supported ? t('c.supported') : t('c.support')}</span>
       </Button>
     </article>
