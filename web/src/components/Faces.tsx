@@ -5,7 +5,6 @@ import type { RatingLevel } from '../lib/types.ts';
 
 export const FACE_COLORS: Record<number, string> = { 5: '#1f9d55', 4: '#6cbf43', 3: '#e6b422', 2: '#f08a24', 1: '#d23a3a' };
 export const FACE_ORDER: RatingLevel[] = [5, 4, 3, 2, 1];
-const ORDER = FACE_ORDER;
 
 // The mouths (and the angry brows) of the five faces, on a 32 × 32 face. Drawn, not emoji: a machine
 // without a colour emoji font (common on the 信创 desktops) showed 🙂 and 🙁 as empty boxes.
@@ -37,18 +36,18 @@ export function FacePicker({ value, onChange, size = 'large', name = 'faces' }: 
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKey = (e: KeyboardEvent, i: number) => {
     let j = -1;
-    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') j = (i + 1) % ORDER.length;
-    if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') j = (i + ORDER.length - 1) % ORDER.length;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') j = (i + 1) % FACE_ORDER.length;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') j = (i + FACE_ORDER.length - 1) % FACE_ORDER.length;
     if (j >= 0) {
       e.preventDefault();
-      onChange(ORDER[j]!);
+      onChange(FACE_ORDER[j]!);
       refs.current[j]?.focus();
     }
   };
-  const focusIndex = value ? ORDER.indexOf(value) : 0;
+  const focusIndex = value ? FACE_ORDER.indexOf(value) : 0;
   return (
     <div className={`faces faces-${size}`} role="radiogroup" aria-label={t('rate.facesAria')} data-testid={name}>
-      {ORDER.map((lv, i) => (
+      {FACE_ORDER.map((lv, i) => (
         <button
           key={lv}
           ref={(el) => {
